@@ -1,0 +1,288 @@
+//! Salesforce facts the built-in rules rely on, kept as data under `rules/catalog/` and compiled into
+//! the binary: the user permission catalog, misspellings people make, permission dependencies and what
+//! user licenses cannot hold.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+
+const USER_PERMISSIONS: &str = include_str!("../rules/catalog/user-permissions.tsv");
+const ALIASES: &str = include_str!("../rules/catalog/user-permission-aliases.toml");
+const DEPENDENCIES: &str = include_str!("../rules/catalog/permission-dependencies.toml");
+const LICENSES: &str = include_str!("../rules/catalog/licenses.toml");
+
+#[derive(Debug)]
+pub struct Catalog {
+    /// API name -> Setup label ("" when unknown).
+    permissions: HashMap<&'static str, &'static str>,
+    /// Sorted, for deterministic suggestions.
+    names: Vec<&'static str>,
+    aliases: BTreeMap<String, String>,
+    pub dependencies: Vec<Dependency>,
+    pub licenses: Vec<LicenseLimits>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dependency {
+    pub permission: String,
+    pub requires: String,
+    #[serde(deserialize_with = "severity_or_off")]
+    pub severity: Option<Severity>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseLimits {
+    pub name: String,
+    #[serde(default, rename = "object")]
+    pub objects: Vec<LicenseObjectLimit>,
+    #[serde(default, rename = "permission")]
+    pub permissions: Vec<LicensePermissionLimit>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseObjectLimit {
+    pub object: String,
+    #[serde(deserialize_with = "severity")]
+    pub severity: Severity,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicensePermissionLimit {
+    pub permission: String,
+    #[serde(deserialize_with = "severity")]
+    pub severity: Severity,
+    pub source: String,
+}
+
+fn severity<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Severity, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Severity::parse(&text)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown severity {text:?}")))
+}
+
+fn severity_or_off<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Severity>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    if text == "off" {
+        return Ok(None);
+    }
+    Severity::parse(&text)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown severity {text:?}")))
+}
+
+#[derive(Deserialize)]
+struct AliasFile {
+    aliases: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct DependencyFile {
+    dependency: Vec<Dependency>,
+}
+
+#[derive(Deserialize)]
+struct LicenseFile {
+    license: Vec<LicenseLimits>,
+}
+
+/// How close an unknown user permission name is to a real one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suggestion {
+    /// A known misspelling or a near miss: almost certainly meant this name.
+    NearMiss(&'static str),
+    None,
+}
+
+impl Catalog {
+    /// The built-in catalog. The embedded data is validated by the test suite.
+    pub fn get() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| Catalog::parse().expect("embedded catalog data is valid"))
+    }
+
+    fn parse() -> Result<Catalog, String> {
+        let mut permissions = HashMap::new();
+        let mut names = Vec::new();
+        for line in USER_PERMISSIONS.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let (name, label) = line.split_once('\t').unwrap_or((line, ""));
+            permissions.insert(name, label);
+            names.push(name);
+        }
+        names.sort_unstable();
+        let aliases: AliasFile = toml::from_str(ALIASES).map_err(|e| e.to_string())?;
+        let dependencies: DependencyFile = toml::from_str(DEPENDENCIES).map_err(|e| e.to_string())?;
+        let licenses: LicenseFile = toml::from_str(LICENSES).map_err(|e| e.to_string())?;
+        Ok(Catalog {
+            permissions,
+            names,
+            aliases: aliases.aliases,
+            dependencies: dependencies.dependency,
+            licenses: licenses.license,
+        })
+    }
+
+    pub fn is_known(&self, name: &str) -> bool {
+        self.permissions.contains_key(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn names(&self) -> &[&'static str] {
+        &self.names
+    }
+
+    /// The Setup label of a permission, if the catalog knows it.
+    pub fn label(&self, name: &str) -> Option<&'static str> {
+        self.permissions
+            .get(name)
+            .copied()
+            .filter(|label| !label.is_empty())
+    }
+
+    /// `ApiEnabled (API Enabled)`, or just the name when no label is known.
+    pub fn describe(&self, name: &str) -> String {
+        match self.label(name) {
+            Some(label) => format!("{name} ({label})"),
+            None => name.to_string(),
+        }
+    }
+
+    pub fn aliases(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.aliases.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Which catalog name an unknown `name` was most likely meant to be.
+    pub fn suggest(&self, name: &str) -> Suggestion {
+        if let Some(target) = self.aliases.get(name)
+            && let Some((&known, _)) = self.permissions.get_key_value(target.as_str())
+        {
+            return Suggestion::NearMiss(known);
+        }
+        if let Some(&known) = self
+            .names
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(name))
+        {
+            return Suggestion::NearMiss(known);
+        }
+        // Short names are too easily one edit away from an unrelated permission.
+        let allowed = match name.chars().count() {
+            0..=5 => return Suggestion::None,
+            6..=11 => 1,
+            _ => 2,
+        };
+        let mut best: Option<(usize, &'static str)> = None;
+        let mut tied = false;
+        for &known in &self.names {
+            if known.len().abs_diff(name.len()) > allowed {
+                continue;
+            }
+            let distance = edit_distance(name, known);
+            if distance > allowed {
+                continue;
+            }
+            match best {
+                Some((best_distance, _)) if distance > best_distance => {}
+                Some((best_distance, _)) if distance == best_distance => tied = true,
+                _ => {
+                    best = Some((distance, known));
+                    tied = false;
+                }
+            }
+        }
+        match best {
+            Some((_, known)) if !tied => Suggestion::NearMiss(known),
+            _ => Suggestion::None,
+        }
+    }
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; (a.len() + 1) * width];
+    for (i, row) in rows.chunks_mut(width).enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[(i - 1) * width + j] + 1)
+                .min(rows[i * width + j - 1] + 1)
+                .min(rows[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[(i - 2) * width + j - 2] + 1);
+            }
+            rows[i * width + j] = best;
+        }
+    }
+    rows[a.len() * width + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_is_consistent() {
+        let catalog = Catalog::parse().unwrap();
+        assert_eq!(catalog.len(), 833);
+        assert!(catalog.is_known("ApiEnabled"));
+        assert_eq!(catalog.label("ApiEnabled"), Some("API Enabled"));
+        for (alias, target) in catalog.aliases() {
+            assert!(catalog.is_known(target), "alias {alias} points at unknown {target}");
+            assert!(!catalog.is_known(alias), "alias {alias} is itself a real name");
+        }
+        for dependency in &catalog.dependencies {
+            assert!(catalog.is_known(&dependency.permission), "{}", dependency.permission);
+            assert!(catalog.is_known(&dependency.requires), "{}", dependency.requires);
+        }
+        for license in &catalog.licenses {
+            for limit in &license.permissions {
+                assert!(catalog.is_known(&limit.permission), "{}", limit.permission);
+            }
+        }
+    }
+
+    #[test]
+    fn suggests_near_misses() {
+        let catalog = Catalog::get();
+        assert_eq!(catalog.suggest("ManageFlow"), Suggestion::NearMiss("ManageInteraction"));
+        assert_eq!(catalog.suggest("apienabled"), Suggestion::NearMiss("ApiEnabled"));
+        assert_eq!(catalog.suggest("ApiEnabeld"), Suggestion::NearMiss("ApiEnabled"));
+        assert_eq!(catalog.suggest("ViewAllDatas"), Suggestion::NearMiss("ViewAllData"));
+        assert_eq!(catalog.suggest("CompletelyMadeUpPermission"), Suggestion::None);
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("abcd", "abdc"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,236 @@
+//! The command line: clap definitions, then turning arguments into a run and the run into an exit code.
+//!
+//! Exit codes: 0 no finding at or above `--fail-on`; 1 at least one; 2 sflint could not do what was
+//! asked (bad arguments or configuration, a missing path, an unreadable file), even if it linted the
+//! rest.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+use crate::discover::DiscoverOptions;
+use crate::report::{self, Format, RenderOptions};
+use crate::{LintOptions, LintResult, explain};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sflint",
+    version,
+    about = "Lint Salesforce DX permission sets and profiles, and check integration users against their vendors' documented permissions",
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Running `sflint` without a subcommand is `sflint check`.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint the project around PATH (default: the current directory), or exactly the files given.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules(ListArgs),
+    /// Explain one rule.
+    Rule {
+        /// The rule id, e.g. object-access-dependency.
+        id: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Directories to scan or metadata files to lint (default: the current directory).
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, visible_alias = "output-format", value_enum)]
+    pub format: Option<Format>,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Leave out paths matching GLOB (relative to the project root; a pattern without `/` matches
+    /// file and directory names). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Apply .forceignore and excludes to files named on the command line too (for pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// When to use colour.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+
+    /// Print findings only, no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Exit with 0 even when there are findings (problems running still exit with 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// The lowest severity that makes sflint exit with 1.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// Parses the process arguments and runs.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Check(args)) => run_check(args),
+        None => run_check(cli.check),
+        Some(Command::Rules(args)) => {
+            with_stdout(|out| explain::list_rules(args.format == ListFormat::Json, out))
+        }
+        Some(Command::Rule { id, format }) => run_rule(&id, format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("sflint: error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn with_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    write(&mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_rule(id: &str, format: ListFormat) -> io::Result<ExitCode> {
+    match explain::find_rule(id) {
+        Some(meta) => with_stdout(|out| explain::show_rule(meta, format == ListFormat::Json, out)),
+        None => {
+            let hint = explain::closest_rule(id)
+                .map(|known| format!(" (did you mean {known}?)"))
+                .unwrap_or_default();
+            eprintln!("sflint: error: unknown rule {id:?}{hint}; `sflint rules` lists them");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    let options = LintOptions {
+        discover: DiscoverOptions {
+            paths: args.paths.clone(),
+            excludes: args.exclude.clone(),
+            force_exclude: args.force_exclude,
+        },
+        threads: args.threads.map(usize::from),
+        cwd,
+    };
+    let result = crate::lint(&options);
+    for problem in &result.problems {
+        eprintln!("{problem}");
+    }
+
+    let format = args.format.unwrap_or(Format::Human);
+    let render_options = RenderOptions {
+        color: args.output.is_none() && use_color(args.color, io::stdout().is_terminal()),
+        quiet: args.quiet,
+    };
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path).map_err(|error| {
+                io::Error::new(error.kind(), format!("cannot write {}: {error}", path.display()))
+            })?;
+            let mut out = BufWriter::new(file);
+            report::render(format, &result, render_options, &mut out)?;
+            out.flush()?;
+        }
+        None => {
+            with_stdout(|out| report::render(format, &result, render_options, out))?;
+        }
+    }
+    Ok(exit_code(&result, &args))
+}
+
+fn exit_code(result: &LintResult, args: &CheckArgs) -> ExitCode {
+    if result.has_fatal_problem() {
+        return ExitCode::from(2);
+    }
+    if args.exit_zero {
+        return ExitCode::SUCCESS;
+    }
+    let threshold = match args.fail_on.unwrap_or(FailOn::Error) {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    if result
+        .diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.severity >= threshold)
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `--color`, then `NO_COLOR` (any non-empty value disables), then `CLICOLOR_FORCE`, then whether
+/// standard output is a terminal.
+fn use_color(choice: Option<ColorChoice>, is_terminal: bool) -> bool {
+    match choice {
+        Some(ColorChoice::Always) => true,
+        Some(ColorChoice::Never) => false,
+        Some(ColorChoice::Auto) | None => {
+            let set = |name| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+            if set("NO_COLOR") {
+                false
+            } else if set("CLICOLOR_FORCE") {
+                true
+            } else {
+                is_terminal
+            }
+        }
+    }
+}

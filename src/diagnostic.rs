@@ -1,0 +1,179 @@
+//! Findings: what a rule or pack reports, where, and how bad it is. Reporters only render these.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::{FilePath, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: Arc<FilePath>,
+    pub span: Span,
+}
+
+impl Location {
+    pub fn new(path: &Arc<FilePath>, span: Span) -> Self {
+        Self {
+            path: Arc::clone(path),
+            span,
+        }
+    }
+}
+
+/// A secondary place worth showing with a finding ("first listed here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+/// Which integration user and pack requirement a finding comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackOrigin {
+    pub integration: String,
+    pub pack: String,
+    pub requirement: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: String,
+    pub severity: Severity,
+    /// Lower case, no trailing period.
+    pub message: String,
+    /// A full sentence saying how to fix it.
+    pub help: Option<String>,
+    pub location: Location,
+    pub related: Vec<Related>,
+    /// The logical element the finding is about (`userPermissions/ApiEnabled`,
+    /// `objectPermissions/Account`), stable across reformatting: keys baselines and fingerprints.
+    pub element: String,
+    pub origin: Option<PackOrigin>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        rule: impl Into<String>,
+        severity: Severity,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            help: None,
+            location,
+            related: Vec::new(),
+            element: String::new(),
+            origin: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_element(mut self, element: impl Into<String>) -> Self {
+        self.element = element.into();
+        self
+    }
+
+    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn path(&self) -> &str {
+        &self.location.path.display
+    }
+
+    pub fn line(&self) -> u32 {
+        self.location.span.line
+    }
+
+    pub fn column(&self) -> u32 {
+        self.location.span.column
+    }
+
+    /// The report order: path, line, column, rule, then the rest so that equal keys still sort
+    /// the same way whatever order the threads produced them in.
+    pub fn report_order(&self, other: &Self) -> Ordering {
+        self.path()
+            .cmp(other.path())
+            .then(self.line().cmp(&other.line()))
+            .then(self.column().cmp(&other.column()))
+            .then(self.rule.cmp(&other.rule))
+            .then(self.message.cmp(&other.message))
+            .then_with(|| self.origin_key().cmp(&other.origin_key()))
+            .then(self.element.cmp(&other.element))
+    }
+
+    fn origin_key(&self) -> (&str, &str) {
+        self.origin.as_ref().map_or(("", ""), |origin| {
+            (origin.integration.as_str(), origin.requirement.as_str())
+        })
+    }
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Tally {
+    pub fn of(diagnostics: &[Diagnostic]) -> Tally {
+        let mut tally = Tally::default();
+        for diagnostic in diagnostics {
+            match diagnostic.severity {
+                Severity::Error => tally.errors += 1,
+                Severity::Warning => tally.warnings += 1,
+                Severity::Info => tally.infos += 1,
+            }
+        }
+        tally
+    }
+}

@@ -1,0 +1,484 @@
+//! Finding the permission metadata to lint: walk the project's package directories (or the paths
+//! given), honour `.forceignore` and `--exclude`, and group the files of each decomposed permission
+//! set into one unit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::path::{Component, Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use walkdir::WalkDir;
+
+use crate::model::MetadataKind;
+use crate::problem::Problem;
+use crate::project::{self, Project};
+use crate::source::display_path;
+
+/// Patterns Salesforce CLI ignores even without a `.forceignore` (source-deploy-retrieve
+/// `forceIgnore.ts`).
+const BUILT_IN_IGNORES: [&str; 4] = [
+    "**/*.dup",
+    "**/.*",
+    "**/package2-descriptor.json",
+    "**/package2-manifest.json",
+];
+
+/// What the linter reads as one component: a single file, or the folder of a decomposed permission
+/// set (main file first, then the parts in path order).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unit {
+    pub kind: MetadataKind,
+    pub name: String,
+    pub files: Vec<PathBuf>,
+    pub decomposed: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub project: Option<Project>,
+    pub units: Vec<Unit>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DiscoverOptions {
+    /// Files and directories as given on the command line (empty: the working directory).
+    pub paths: Vec<PathBuf>,
+    /// `--exclude` and configuration `exclude` globs.
+    pub excludes: Vec<String>,
+    /// Apply `.forceignore` and excludes to files named explicitly too.
+    pub force_exclude: bool,
+}
+
+/// Decides whether a path is left out: `.forceignore` (gitignore semantics, relative to the
+/// directory holding it) and exclude globs (relative to the project root).
+pub struct Filter {
+    root: PathBuf,
+    forceignore: Gitignore,
+    by_path: GlobSet,
+    by_name: GlobSet,
+}
+
+impl Filter {
+    pub fn new(root: &Path, excludes: &[String], problems: &mut Vec<Problem>, cwd: &Path) -> Filter {
+        let mut builder = GitignoreBuilder::new(root);
+        for pattern in BUILT_IN_IGNORES {
+            // The built-in patterns are valid gitignore lines.
+            let _ = builder.add_line(None, pattern);
+        }
+        let forceignore_path = root.join(".forceignore");
+        if forceignore_path.is_file()
+            && let Some(error) = builder.add(&forceignore_path)
+        {
+            problems.push(Problem::warning(
+                Some(display_path(&forceignore_path, cwd)),
+                format!("some patterns could not be read: {error}"),
+            ));
+        }
+        let forceignore = builder.build().unwrap_or_else(|error| {
+            problems.push(Problem::warning(
+                Some(display_path(&forceignore_path, cwd)),
+                format!("ignored: {error}"),
+            ));
+            Gitignore::empty()
+        });
+        let mut by_path = GlobSetBuilder::new();
+        let mut by_name = GlobSetBuilder::new();
+        for pattern in excludes {
+            let anchored = pattern.contains('/');
+            let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
+                .literal_separator(anchored)
+                .build();
+            match glob {
+                Ok(glob) if anchored => {
+                    by_path.add(glob);
+                }
+                Ok(glob) => {
+                    by_name.add(glob);
+                }
+                Err(error) => problems.push(Problem::error(
+                    None,
+                    format!("invalid exclude pattern {pattern:?}: {error}"),
+                )),
+            }
+        }
+        Filter {
+            root: root.to_path_buf(),
+            forceignore,
+            by_path: by_path.build().unwrap_or_else(|_| GlobSet::empty()),
+            by_name: by_name.build().unwrap_or_else(|_| GlobSet::empty()),
+        }
+    }
+
+    /// Whether `path` (absolute) or one of its parents below the root is excluded.
+    pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        let Ok(relative) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        if relative.as_os_str().is_empty() {
+            return false;
+        }
+        if self
+            .forceignore
+            .matched_path_or_any_parents(relative, is_dir)
+            .is_ignore()
+        {
+            return true;
+        }
+        relative.ancestors().any(|part| {
+            !part.as_os_str().is_empty()
+                && (self.by_path.is_match(part)
+                    || part
+                        .file_name()
+                        .is_some_and(|name| self.by_name.is_match(name)))
+        })
+    }
+}
+
+/// Lexically normalises `path` against `cwd` (no symlink resolution, so shown paths stay as typed).
+pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
+    let mut discovery = Discovery::default();
+    let paths: Vec<PathBuf> = if options.paths.is_empty() {
+        vec![cwd.to_path_buf()]
+    } else {
+        options.paths.iter().map(|path| absolute(path, cwd)).collect()
+    };
+
+    let project_root = paths.first().and_then(|first| project::find_root(first));
+    if let Some(root) = &project_root {
+        match Project::load(root) {
+            Ok(project) => discovery.project = Some(project),
+            Err(error) => discovery.problems.push(
+                Problem::error(Some(display_path(&error.path, cwd)), error.message)
+                    .at(error.line, error.column),
+            ),
+        }
+    }
+
+    let mut collector = Collector::default();
+    for path in &paths {
+        let root = project::find_root(path).unwrap_or_else(|| {
+            if path.is_dir() {
+                path.clone()
+            } else {
+                path.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        });
+        let filter = Filter::new(&root, &options.excludes, &mut discovery.problems, cwd);
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                discovery.problems.push(Problem::error(
+                    Some(display_path(path, cwd)),
+                    if error.kind() == std::io::ErrorKind::NotFound {
+                        "no such file or directory".to_string()
+                    } else {
+                        error.to_string()
+                    },
+                ));
+                continue;
+            }
+        };
+        if metadata.is_dir() {
+            for dir in scan_roots(path, discovery.project.as_ref().filter(|p| p.root == root)) {
+                walk(&dir, &filter, &mut collector, &mut discovery.problems, cwd);
+            }
+        } else {
+            if options.force_exclude && filter.is_excluded(path, false) {
+                continue;
+            }
+            if let Some(bundle) = bundle_part(path) {
+                walk(&bundle, &filter, &mut collector, &mut discovery.problems, cwd);
+            } else {
+                collector.add_file(path.clone());
+            }
+        }
+    }
+    discovery.units = collector.into_units();
+    discovery
+}
+
+/// The directories to walk for a directory argument: the package directories inside it, or the
+/// directory itself when it lies inside a package directory or there is no project.
+fn scan_roots(dir: &Path, project: Option<&Project>) -> Vec<PathBuf> {
+    let Some(project) = project else {
+        return vec![dir.to_path_buf()];
+    };
+    let mut roots = Vec::new();
+    for package in &project.package_dirs {
+        if dir.starts_with(package) {
+            return vec![dir.to_path_buf()];
+        }
+        if package.starts_with(dir) {
+            roots.push(package.clone());
+        }
+    }
+    roots
+}
+
+fn walk(
+    dir: &Path,
+    filter: &Filter,
+    collector: &mut Collector,
+    problems: &mut Vec<Problem>,
+    cwd: &Path,
+) {
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !filter.is_excluded(entry.path(), entry.file_type().is_dir()));
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let file_type = entry.file_type();
+                if file_type.is_file() {
+                    collector.add_file(entry.into_path());
+                } else if file_type.is_dir() {
+                    if entry.depth() > 0
+                        && let Some(name) = entry.file_name().to_str()
+                        && MetadataKind::from_file_name(name).is_some()
+                    {
+                        problems.push(Problem::warning(
+                            Some(display_path(entry.path(), cwd)),
+                            "skipped: a directory named like a metadata file",
+                        ));
+                    }
+                }
+            }
+            Err(error) => {
+                let path = error.path().map(|path| display_path(path, cwd));
+                if let Some(ancestor) = error.loop_ancestor() {
+                    problems.push(Problem::warning(
+                        path,
+                        format!(
+                            "skipped: symbolic link loop back to {}",
+                            display_path(ancestor, cwd)
+                        ),
+                    ));
+                } else if error
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+                {
+                    problems.push(Problem::warning(path, "skipped: broken symbolic link"));
+                } else {
+                    let message = error
+                        .io_error()
+                        .map_or_else(|| error.to_string(), ToString::to_string);
+                    problems.push(Problem::error(path, format!("cannot read: {message}")));
+                }
+            }
+        }
+    }
+}
+
+/// For a file of a decomposed permission set, the folder that holds the set
+/// (`…/permissionsets/<Name>/`): either the set's main file `<Name>/<Name>.permissionset-meta.xml`, or
+/// a `-meta.xml` part whose suffix is not itself a component type (`<Name>.userPermission-meta.xml`,
+/// `objectSettings/Account.objectSettings-meta.xml`, `objectPermissions/X.objectPermission-meta.xml`).
+fn bundle_part(path: &Path) -> Option<PathBuf> {
+    let file_name = path.file_name()?.to_str()?;
+    if !file_name.ends_with("-meta.xml") {
+        return None;
+    }
+    let components: Vec<&OsStr> = path.components().map(|c| c.as_os_str()).collect();
+    // The nearest `permissionsets` directory that has a folder between it and the file.
+    let index = components
+        .iter()
+        .enumerate()
+        .rev()
+        .skip(2)
+        .find(|(_, name)| **name == "permissionsets")
+        .map(|(index, _)| index)?;
+    let bundle_name = components[index + 1].to_str()?;
+    let is_part = match MetadataKind::from_file_name(file_name) {
+        None => true,
+        Some((kind, stem)) => {
+            kind == MetadataKind::PermissionSet
+                && stem == bundle_name
+                && components.len() == index + 3
+        }
+    };
+    is_part.then(|| components[..index + 2].iter().collect())
+}
+
+#[derive(Default)]
+struct Collector {
+    singles: BTreeSet<(PathBuf, MetadataKind, String)>,
+    bundles: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+}
+
+impl Collector {
+    fn add_file(&mut self, path: PathBuf) {
+        if let Some(bundle) = bundle_part(&path) {
+            self.bundles.entry(bundle).or_default().insert(path);
+            return;
+        }
+        let Some(file_name) = path.file_name().and_then(OsStr::to_str) else {
+            return;
+        };
+        if let Some((kind, name)) = MetadataKind::from_file_name(file_name) {
+            let name = name.to_string();
+            self.singles.insert((path, kind, name));
+        }
+    }
+
+    fn into_units(self) -> Vec<Unit> {
+        let mut units: Vec<Unit> = self
+            .singles
+            .into_iter()
+            .map(|(path, kind, name)| Unit {
+                kind,
+                name,
+                files: vec![path],
+                decomposed: false,
+            })
+            .collect();
+        for (bundle, parts) in self.bundles {
+            let name = bundle
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let main = bundle.join(format!("{name}.permissionset-meta.xml"));
+            let mut files: Vec<PathBuf> = Vec::with_capacity(parts.len());
+            if parts.contains(&main) {
+                files.push(main.clone());
+            }
+            files.extend(parts.into_iter().filter(|part| *part != main));
+            units.push(Unit {
+                kind: MetadataKind::PermissionSet,
+                name,
+                files,
+                decomposed: true,
+            });
+        }
+        units.sort_by(|a, b| a.files[0].cmp(&b.files[0]));
+        units
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "<x/>").unwrap();
+    }
+
+    #[test]
+    fn finds_metadata_in_package_directories_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("sfdx-project.json"),
+            r#"{"packageDirectories":[{"path":"force-app"}]}"#,
+        )
+        .unwrap();
+        touch(&root.join("force-app/main/default/profiles/Admin.profile-meta.xml"));
+        touch(&root.join("force-app/main/default/permissionsets/A.permissionset-meta.xml"));
+        touch(&root.join("force-app/main/default/classes/A.cls-meta.xml"));
+        touch(&root.join("elsewhere/B.permissionset-meta.xml"));
+        let found = discover(&DiscoverOptions::default(), root);
+        let names: Vec<_> = found.units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["A", "Admin"]);
+        assert!(found.problems.is_empty());
+    }
+
+    #[test]
+    fn groups_decomposed_permission_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let ps = root.join("permissionsets/Sales");
+        touch(&ps.join("objectSettings/Account.objectSettings-meta.xml"));
+        touch(&ps.join("Sales.userPermission-meta.xml"));
+        touch(&ps.join("Sales.permissionset-meta.xml"));
+        let found = discover(&DiscoverOptions::default(), root);
+        assert_eq!(found.units.len(), 1);
+        let unit = &found.units[0];
+        assert!(unit.decomposed);
+        assert_eq!(unit.name, "Sales");
+        assert_eq!(unit.files[0], ps.join("Sales.permissionset-meta.xml"));
+        assert_eq!(unit.files.len(), 3);
+        // Naming one part loads the whole permission set.
+        let options = DiscoverOptions {
+            paths: vec![ps.join("Sales.userPermission-meta.xml")],
+            ..Default::default()
+        };
+        assert_eq!(discover(&options, root).units[0].files.len(), 3);
+    }
+
+    #[test]
+    fn folders_that_only_organise_permission_sets_are_not_decomposed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("permissionsets/sales/Rep.permissionset-meta.xml"));
+        touch(&root.join("permissionsets/old/Legacy.permissionset"));
+        let found = discover(&DiscoverOptions::default(), root);
+        let names: Vec<_> = found.units.iter().map(|u| (u.name.as_str(), u.decomposed)).collect();
+        assert_eq!(names, [("Legacy", false), ("Rep", false)]);
+    }
+
+    #[test]
+    fn honours_forceignore_and_excludes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".forceignore"), "# comment\nprofiles/\n!keep/\n").unwrap();
+        touch(&root.join("profiles/Admin.profile-meta.xml"));
+        touch(&root.join("permissionsets/A.permissionset-meta.xml"));
+        touch(&root.join("permissionsets/B.permissionset-meta.xml"));
+        touch(&root.join("permissionsets/C.permissionset-meta.xml.dup"));
+        touch(&root.join(".hidden/D.permissionset-meta.xml"));
+        let options = DiscoverOptions {
+            excludes: vec!["B.*".into()],
+            ..Default::default()
+        };
+        let found = discover(&options, root);
+        let names: Vec<_> = found.units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["A"]);
+    }
+
+    #[test]
+    fn missing_paths_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = DiscoverOptions {
+            paths: vec![PathBuf::from("nope")],
+            ..Default::default()
+        };
+        let found = discover(&options, dir.path());
+        assert_eq!(found.problems.len(), 1);
+        assert_eq!(found.problems[0].message, "no such file or directory");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn survives_symlink_loops() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("a/A.permissionset-meta.xml"));
+        std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).unwrap();
+        let found = discover(&DiscoverOptions::default(), root);
+        assert_eq!(found.units.len(), 1);
+        assert!(found.problems[0].message.contains("symbolic link loop"));
+    }
+}

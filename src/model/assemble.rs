@@ -1,0 +1,115 @@
+//! Reading a discovered unit into one [`Component`]: each file is read, decoded and parsed; the files of
+//! a decomposed permission set are merged back into one permission set. Files that cannot be parsed
+//! become `invalid-xml` findings and the rest of the unit is still used.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::parse::{self, Expect, ParseError};
+use super::{Body, Component, MetadataKind};
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::discover::Unit;
+use crate::problem::Problem;
+use crate::source::{FileIndex, FilePath, Span};
+
+pub const INVALID_XML: &str = "invalid-xml";
+
+/// Larger files are refused: spans are 32-bit offsets, and no real profile comes near this.
+const MAX_FILE_BYTES: u64 = 1 << 30;
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub component: Option<Component>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<Problem>,
+}
+
+pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
+    let files: Vec<Arc<FilePath>> = unit
+        .files
+        .iter()
+        .map(|path| FilePath::new(path.clone(), cwd))
+        .collect();
+    let mut loaded = Loaded::default();
+    let mut merged: Option<(Span, Body)> = None;
+    for (index, file) in files.iter().enumerate() {
+        let index = index as FileIndex;
+        let is_main = index == 0 && (!unit.decomposed || is_main_file(unit, &file.fs));
+        let expect = if is_main {
+            Expect::Component(unit.kind)
+        } else {
+            Expect::DecomposedPart
+        };
+        let bytes = match read(&file.fs) {
+            Ok(bytes) => bytes,
+            Err(message) => {
+                loaded
+                    .problems
+                    .push(Problem::error(Some(file.display.clone()), message));
+                continue;
+            }
+        };
+        let parsed = parse::decode(&bytes, index).and_then(|text| parse::parse(text, index, expect));
+        match parsed {
+            Ok(parsed) => {
+                for issue in parsed.issues {
+                    loaded.diagnostics.push(invalid_xml(file, issue));
+                }
+                merged = Some(match merged {
+                    None => (parsed.root, parsed.body),
+                    Some((root, Body::Permissions(mut into))) => {
+                        if let Body::Permissions(part) = parsed.body {
+                            into.merge(part);
+                        }
+                        (root, Body::Permissions(into))
+                    }
+                    Some(other) => other,
+                });
+            }
+            Err(error) => loaded.diagnostics.push(invalid_xml(file, error)),
+        }
+    }
+    if let Some((root, body)) = merged {
+        loaded.component = Some(Component {
+            kind: unit.kind,
+            name: unit.name.clone(),
+            files,
+            root,
+            body,
+        });
+    }
+    loaded
+}
+
+fn is_main_file(unit: &Unit, path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .and_then(MetadataKind::from_file_name)
+        .is_some_and(|(kind, stem)| kind == unit.kind && stem == unit.name)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read: {error}"))?;
+    if !metadata.is_file() {
+        return Err("cannot read: not a regular file".to_string());
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "skipped: {} bytes is larger than the {} byte limit",
+            metadata.len(),
+            MAX_FILE_BYTES
+        ));
+    }
+    std::fs::read(path).map_err(|error| format!("cannot read: {error}"))
+}
+
+fn invalid_xml(file: &Arc<FilePath>, error: ParseError) -> Diagnostic {
+    Diagnostic::new(
+        INVALID_XML,
+        Severity::Error,
+        Location::new(file, error.span),
+        error.message,
+    )
+    .with_help("Fix the file so that it is well-formed XML with the root element its name promises; Salesforce rejects it as it is.")
+    .with_element("file")
+}

@@ -1,0 +1,949 @@
+//! Streaming parse of one metadata file into the typed model.
+//!
+//! The file is read once, event by event, with quick-xml; only the entries the model keeps are built,
+//! and no element tree is ever held. Values are trimmed, entity references resolved, booleans read
+//! case-insensitively (retrieved profiles say `True`). A file that is not well-formed, or whose root
+//! element is not what its name says, is a [`ParseError`]; a well-formed file with a bad value (a
+//! boolean that says `yes`, an entry without its key) still yields its model plus [`ParseIssue`]s.
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::{
+    Body, FieldPermission, MetadataKind, ObjectAccess, ObjectFlag, ObjectPermission,
+    PermissionContainer, PermissionSetGroup, RecordTypeVisibility, UserPermission,
+};
+use crate::source::{FileIndex, LineTracker, Span, Spanned};
+
+/// What the caller expects the file to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A whole component of this kind.
+    Component(MetadataKind),
+    /// A child file of a decomposed permission set: a `<PermissionSet>` fragment (beta2 layout) or one
+    /// entry such as `<ObjectPermission>` (beta layout).
+    DecomposedPart,
+}
+
+/// A file that could not be read as the metadata it claims to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// A problem inside an otherwise usable file.
+pub type ParseIssue = ParseError;
+
+#[derive(Debug)]
+pub struct Parsed {
+    /// The root element's start tag.
+    pub root: Span,
+    pub body: Body,
+    pub issues: Vec<ParseIssue>,
+}
+
+/// Turns raw file bytes into text: strips a UTF-8 byte order mark, refuses UTF-16 and invalid UTF-8
+/// with a positioned error. Offsets in every span are relative to the returned text.
+pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ParseError {
+            message: "file is encoded in UTF-16; Salesforce metadata files must be UTF-8".into(),
+            span: Span {
+                file,
+                start: 0,
+                end: 2,
+                line: 1,
+                column: 1,
+            },
+        });
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|error| {
+        let valid = error.valid_up_to();
+        // The prefix up to `valid` is UTF-8 by definition, so it can be located.
+        let text = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let mut tracker = LineTracker::new(text);
+        ParseError {
+            message: format!("file is not valid UTF-8 (invalid byte 0x{:02X})", bytes[valid]),
+            span: tracker.span(file, valid, valid + 1),
+        }
+    })
+}
+
+/// Parses `text` (see [`decode`]) as the metadata `expect` names.
+pub fn parse(text: &str, file: FileIndex, expect: Expect) -> Result<Parsed, ParseError> {
+    Parser::new(text, file).run(expect)
+}
+
+/// The element currently being filled in, at entry level.
+enum Entry {
+    None,
+    UserPermission {
+        name: Option<Spanned<String>>,
+        enabled: bool,
+    },
+    ObjectPermission {
+        object: Option<Spanned<String>>,
+        access: ObjectAccess,
+        flag_spans: [Option<Span>; 7],
+    },
+    FieldPermission {
+        field: Option<Spanned<String>>,
+        readable: bool,
+        editable: bool,
+        editable_span: Option<Span>,
+    },
+    RecordTypeVisibility {
+        record_type: Option<Spanned<String>>,
+        visible: bool,
+        default: bool,
+    },
+    LoginIpRange,
+    LoginHours,
+    /// An element the model does not keep (classAccesses, tabSettings, ...).
+    Ignored,
+}
+
+impl Entry {
+    /// Whether the fields of this entry are read.
+    fn is_kept(&self) -> bool {
+        !matches!(self, Entry::None | Entry::Ignored)
+    }
+
+    fn for_element(name: &[u8]) -> Entry {
+        match name {
+            b"userPermissions" | b"UserPermission" => Entry::UserPermission {
+                name: None,
+                enabled: false,
+            },
+            b"objectPermissions" | b"ObjectPermission" => Entry::ObjectPermission {
+                object: None,
+                access: ObjectAccess::NONE,
+                flag_spans: [None; 7],
+            },
+            b"fieldPermissions" | b"FieldPermission" => Entry::FieldPermission {
+                field: None,
+                readable: false,
+                editable: false,
+                editable_span: None,
+            },
+            b"recordTypeVisibilities" | b"RecordTypeVisibility" => Entry::RecordTypeVisibility {
+                record_type: None,
+                visible: false,
+                default: false,
+            },
+            b"loginIpRanges" => Entry::LoginIpRange,
+            b"loginHours" => Entry::LoginHours,
+            _ => Entry::Ignored,
+        }
+    }
+}
+
+/// A located start offset.
+#[derive(Clone, Copy)]
+struct Mark {
+    offset: usize,
+    line: u32,
+    column: u32,
+}
+
+struct Parser<'a> {
+    reader: Reader<&'a [u8]>,
+    text: &'a str,
+    file: FileIndex,
+    tracker: LineTracker<'a>,
+    issues: Vec<ParseIssue>,
+}
+
+/// Root elements of the beta decomposed layout whose single entry is the root itself.
+const SINGLE_ENTRY_ROOTS: [&[u8]; 4] = [
+    b"UserPermission",
+    b"ObjectPermission",
+    b"FieldPermission",
+    b"RecordTypeVisibility",
+];
+
+/// Other beta decomposed roots: valid, but nothing the model keeps.
+const IGNORED_PART_ROOTS: [&[u8]; 13] = [
+    b"ApplicationVisibility",
+    b"ClassAccess",
+    b"CustomMetadataTypeAccess",
+    b"CustomPermission",
+    b"CustomSettingAccess",
+    b"ExternalCredentialPrincipalAccess",
+    b"ExternalDataSourceAccess",
+    b"FlowAccess",
+    b"PageAccess",
+    b"TabSetting",
+    b"EmailRoutingAddressAccess",
+    b"ServicePresenceStatusAccess",
+    b"AgentAccess",
+];
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, file: FileIndex) -> Self {
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.check_comments = false;
+        config.expand_empty_elements = false;
+        Self {
+            reader,
+            text,
+            file,
+            tracker: LineTracker::new(text),
+            issues: Vec::new(),
+        }
+    }
+
+    fn span(&mut self, start: usize, end: usize) -> Span {
+        self.tracker.span(self.file, start, end)
+    }
+
+    /// Records where an element starts, in stream order, so that its span can be completed when the
+    /// element ends without walking back through the text.
+    fn mark(&mut self, offset: usize) -> Mark {
+        let (line, column) = self.tracker.locate(offset);
+        Mark {
+            offset,
+            line,
+            column,
+        }
+    }
+
+    fn span_from(&self, mark: Mark, end: usize) -> Span {
+        Span {
+            file: self.file,
+            start: mark.offset as u32,
+            end: end.max(mark.offset) as u32,
+            line: mark.line,
+            column: mark.column,
+        }
+    }
+
+    fn position(&self) -> usize {
+        self.reader.buffer_position() as usize
+    }
+
+    fn error_at(&mut self, offset: usize, message: impl Into<String>) -> ParseError {
+        let end = (offset + 1).min(self.text.len()).max(offset);
+        ParseError {
+            message: message.into(),
+            span: self.span(offset, end),
+        }
+    }
+
+    fn run(mut self, expect: Expect) -> Result<Parsed, ParseError> {
+        let (root_name, root_span, root_is_empty) = self.read_root()?;
+        let root_local = local(&root_name);
+        let mut body = match root_body(expect, root_local) {
+            Some(body) => body,
+            None => {
+                let found = String::from_utf8_lossy(root_local).into_owned();
+                let message = match expect {
+                    Expect::Component(kind) => format!(
+                        "root element is <{found}>, but a {} file must hold a <{}>",
+                        kind.noun(),
+                        kind.root_element()
+                    ),
+                    Expect::DecomposedPart => format!(
+                        "root element <{found}> is not part of a decomposed permission set"
+                    ),
+                };
+                return Err(ParseError {
+                    message,
+                    span: root_span,
+                });
+            }
+        };
+        if !root_is_empty {
+            if SINGLE_ENTRY_ROOTS.contains(&root_local) {
+                self.read_single_entry_root(&mut body, root_local, root_span)?;
+            } else {
+                self.read_children(&mut body)?;
+            }
+        }
+        self.read_epilogue()?;
+        Ok(Parsed {
+            root: root_span,
+            body,
+            issues: self.issues,
+        })
+    }
+
+    fn next(&mut self) -> Result<(usize, Event<'a>), ParseError> {
+        let start = self.position();
+        match self.reader.read_event() {
+            Ok(event) => Ok((start, event)),
+            Err(error) => {
+                let at = self.reader.error_position() as usize;
+                Err(self.error_at(at, format!("XML is not well-formed: {error}")))
+            }
+        }
+    }
+
+    /// Skips the prolog and returns the root element's name and span.
+    fn read_root(&mut self) -> Result<(Vec<u8>, Span, bool), ParseError> {
+        loop {
+            let (start, event) = self.next()?;
+            match event {
+                Event::Start(element) => {
+                    let end = self.position();
+                    return Ok((element.name().as_ref().as_bytes().to_vec(), self.span(start, end), false));
+                }
+                Event::Empty(element) => {
+                    let end = self.position();
+                    return Ok((element.name().as_ref().as_bytes().to_vec(), self.span(start, end), true));
+                }
+                Event::Text(text) if is_blank(&text) => {}
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    return Err(self.error_at(start, "text before the root element"));
+                }
+                Event::DocType(_) => {
+                    return Err(self.error_at(
+                        start,
+                        "DOCTYPE declarations are not allowed in Salesforce metadata (entities are never expanded)",
+                    ));
+                }
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+                Event::End(_) => return Err(self.error_at(start, "closing tag without an opening tag")),
+                Event::Eof => {
+                    return Err(self.error_at(start, "file holds no XML element (empty file?)"));
+                }
+            }
+        }
+    }
+
+    /// Everything after the root element may only be whitespace, comments or processing instructions.
+    fn read_epilogue(&mut self) -> Result<(), ParseError> {
+        loop {
+            let (start, event) = self.next()?;
+            match event {
+                Event::Eof => return Ok(()),
+                Event::Text(text) if is_blank(&text) => {}
+                Event::Comment(_) | Event::PI(_) => {}
+                _ => return Err(self.error_at(start, "content after the root element")),
+            }
+        }
+    }
+
+    /// Reads the children of a `<PermissionSet>`, `<Profile>`, ... root until its end tag.
+    fn read_children(&mut self, body: &mut Body) -> Result<(), ParseError> {
+        // Depth below the root: 1 = top-level element, 2 = field of an entry, deeper = ignored.
+        let mut depth = 0usize;
+        let mut entry = Entry::None;
+        let mut entry_start = Mark {
+            offset: 0,
+            line: 1,
+            column: 1,
+        };
+        // The element whose text is being collected, and the depth it sits at.
+        let mut capture: Option<(&'static [u8], usize, Mark)> = None;
+        let mut value = String::new();
+        loop {
+            let (start, event) = self.next()?;
+            match event {
+                Event::Start(element) => {
+                    depth += 1;
+                    if depth == 1 {
+                        let mark = self.mark(start);
+                        match local_name(&element).filter(|name| is_scalar(body, name)) {
+                            Some(name) => {
+                                capture = Some((name, 1, mark));
+                                value.clear();
+                            }
+                            None => {
+                                let qualified = element.name();
+                                entry = Entry::for_element(local(qualified.as_ref().as_bytes()));
+                                entry_start = mark;
+                            }
+                        }
+                    } else if depth == 2
+                        && entry.is_kept()
+                        && let Some(name) = local_name(&element)
+                    {
+                        let mark = self.mark(start);
+                        capture = Some((name, 2, mark));
+                        value.clear();
+                    }
+                }
+                Event::Empty(element) => {
+                    if depth == 0 {
+                        let mark = self.mark(start);
+                        let end = self.position();
+                        match local_name(&element).filter(|name| is_scalar(body, name)) {
+                            Some(name) => self.set_scalar(body, name, "", mark, end),
+                            None => {
+                                let qualified = element.name();
+                                let empty =
+                                    Entry::for_element(local(qualified.as_ref().as_bytes()));
+                                self.finish_entry(body, empty, mark, end);
+                            }
+                        }
+                    } else if depth == 1
+                        && entry.is_kept()
+                        && let Some(name) = local_name(&element)
+                    {
+                        let mark = self.mark(start);
+                        let end = self.position();
+                        self.set_field(&mut entry, name, "", mark, end);
+                    }
+                }
+                Event::End(_) => {
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                    let end = self.position();
+                    if let Some((name, at, mark)) = capture
+                        && at == depth
+                    {
+                        capture = None;
+                        if at == 1 {
+                            self.set_scalar(body, name, &value, mark, end);
+                        } else {
+                            self.set_field(&mut entry, name, &value, mark, end);
+                        }
+                    }
+                    if depth == 1 {
+                        let done = std::mem::replace(&mut entry, Entry::None);
+                        self.finish_entry(body, done, entry_start, end);
+                    }
+                    depth -= 1;
+                }
+                Event::Text(text) => {
+                    if capture.is_some() {
+                        value.push_str(&text);
+                    }
+                }
+                Event::CData(data) => {
+                    if capture.is_some() {
+                        value.push_str(&data);
+                    }
+                }
+                Event::GeneralRef(reference) => {
+                    let resolved = self.resolve_reference(&reference, start)?;
+                    if capture.is_some() {
+                        value.push(resolved);
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(_) => {
+                    return Err(self.error_at(start, "DOCTYPE declaration inside the document"));
+                }
+                Event::Eof => {
+                    return Err(self.error_at(
+                        start,
+                        "unexpected end of file: the root element is not closed",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Beta decomposed layout: the root is itself one entry (`<ObjectPermission>` with its fields).
+    fn read_single_entry_root(
+        &mut self,
+        body: &mut Body,
+        root: &[u8],
+        root_span: Span,
+    ) -> Result<(), ParseError> {
+        let mut entry = Entry::for_element(root);
+        let mut depth = 0usize;
+        let mut capture: Option<(&'static [u8], Mark)> = None;
+        let mut value = String::new();
+        loop {
+            let (start, event) = self.next()?;
+            match event {
+                Event::Start(element) => {
+                    depth += 1;
+                    if depth == 1
+                        && let Some(name) = local_name(&element)
+                    {
+                        let mark = self.mark(start);
+                        capture = Some((name, mark));
+                        value.clear();
+                    }
+                }
+                Event::Empty(element) => {
+                    if depth == 0
+                        && let Some(name) = local_name(&element)
+                    {
+                        let mark = self.mark(start);
+                        let end = self.position();
+                        self.set_field(&mut entry, name, "", mark, end);
+                    }
+                }
+                Event::End(_) => {
+                    if depth == 0 {
+                        let end = self.position();
+                        let root = Mark {
+                            offset: root_span.start as usize,
+                            line: root_span.line,
+                            column: root_span.column,
+                        };
+                        self.finish_entry(body, entry, root, end);
+                        return Ok(());
+                    }
+                    if depth == 1
+                        && let Some((name, mark)) = capture.take()
+                    {
+                        let end = self.position();
+                        self.set_field(&mut entry, name, &value, mark, end);
+                    }
+                    depth -= 1;
+                }
+                Event::Text(text) => {
+                    if capture.is_some() {
+                        value.push_str(&text);
+                    }
+                }
+                Event::CData(data) => {
+                    if capture.is_some() {
+                        value.push_str(&data);
+                    }
+                }
+                Event::GeneralRef(reference) => {
+                    let resolved = self.resolve_reference(&reference, start)?;
+                    if capture.is_some() {
+                        value.push(resolved);
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(_) => {
+                    return Err(self.error_at(start, "DOCTYPE declaration inside the document"));
+                }
+                Event::Eof => {
+                    return Err(self.error_at(
+                        start,
+                        "unexpected end of file: the root element is not closed",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Resolves `&amp;`-style references. Only the five predefined entities and character references
+    /// exist in metadata; anything else would need a DTD, which is never read.
+    fn resolve_reference(
+        &mut self,
+        reference: &quick_xml::events::BytesRef<'_>,
+        start: usize,
+    ) -> Result<char, ParseError> {
+        let name: &str = reference;
+        let predefined = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => None,
+        };
+        if let Some(c) = predefined {
+            return Ok(c);
+        }
+        match reference.resolve_char_ref() {
+            Ok(Some(c)) => Ok(c),
+            Ok(None) => Err(self.error_at(
+                start,
+                format!("undefined entity &{name}; (only the predefined XML entities are allowed)"),
+            )),
+            Err(error) => Err(self.error_at(start, format!("invalid character reference &{name};: {error}"))),
+        }
+    }
+
+    fn issue(&mut self, mark: Mark, end: usize, message: String) {
+        let span = self.span_from(mark, end);
+        self.issues.push(ParseIssue { message, span });
+    }
+
+    fn boolean(&mut self, element: &[u8], value: &str, mark: Mark, end: usize) -> bool {
+        let value = value.trim();
+        if value.eq_ignore_ascii_case("true") {
+            true
+        } else if value.eq_ignore_ascii_case("false") {
+            false
+        } else {
+            let element = String::from_utf8_lossy(element);
+            self.issue(
+                mark,
+                end,
+                format!("<{element}> must be true or false, found {value:?}"),
+            );
+            false
+        }
+    }
+
+    fn set_scalar(&mut self, body: &mut Body, name: &[u8], value: &str, mark: Mark, end: usize) {
+        let span = self.span_from(mark, end);
+        let text = || Spanned::new(value.trim().to_string(), span);
+        match body {
+            Body::Permissions(container) => match name {
+                b"license" => container.license = Some(text()),
+                // Profiles name their license `userLicense`; older permission sets did too.
+                b"userLicense" => {
+                    if container.license.is_none() || container.kind == MetadataKind::Profile {
+                        container.license = Some(text());
+                    }
+                }
+                b"label" => container.label = Some(text()),
+                b"custom" => {
+                    let custom = self.boolean(name, value, mark, end);
+                    container.custom = Some(Spanned::new(custom, span));
+                }
+                b"hasActivationRequired" => {
+                    let required = self.boolean(name, value, mark, end);
+                    container.has_activation_required = Some(Spanned::new(required, span));
+                }
+                _ => {}
+            },
+            Body::Group(group) => match name {
+                b"label" => group.label = Some(text()),
+                b"permissionSets" => group.permission_sets.push(text()),
+                b"mutingPermissionSets" => group.muting_permission_sets.push(text()),
+                _ => {}
+            },
+        }
+    }
+
+    fn set_field(&mut self, entry: &mut Entry, name: &[u8], value: &str, mark: Mark, end: usize) {
+        let span = self.span_from(mark, end);
+        let text = || Spanned::new(value.trim().to_string(), span);
+        match entry {
+            Entry::UserPermission {
+                name: key,
+                enabled,
+            } => match name {
+                b"name" => *key = Some(text()),
+                b"enabled" => *enabled = self.boolean(name, value, mark, end),
+                _ => {}
+            },
+            Entry::ObjectPermission {
+                object,
+                access,
+                flag_spans,
+            } => {
+                if name == b"object" {
+                    *object = Some(text());
+                } else if let Some(flag) =
+                    std::str::from_utf8(name).ok().and_then(ObjectFlag::from_element)
+                    && self.boolean(name, value, mark, end)
+                {
+                    access.insert(flag);
+                    flag_spans[flag as usize] = Some(span);
+                }
+            }
+            Entry::FieldPermission {
+                field,
+                readable,
+                editable,
+                editable_span,
+            } => match name {
+                b"field" => *field = Some(text()),
+                b"readable" => *readable = self.boolean(name, value, mark, end),
+                b"editable" => {
+                    *editable = self.boolean(name, value, mark, end);
+                    *editable_span = Some(span);
+                }
+                _ => {}
+            },
+            Entry::RecordTypeVisibility {
+                record_type,
+                visible,
+                default,
+            } => match name {
+                b"recordType" => *record_type = Some(text()),
+                b"visible" => *visible = self.boolean(name, value, mark, end),
+                b"default" => *default = self.boolean(name, value, mark, end),
+                _ => {}
+            },
+            Entry::LoginIpRange | Entry::LoginHours | Entry::Ignored | Entry::None => {}
+        }
+    }
+
+    fn finish_entry(&mut self, body: &mut Body, entry: Entry, mark: Mark, end: usize) {
+        let Body::Permissions(container) = body else {
+            return;
+        };
+        let span = self.span_from(mark, end);
+        let grants = &mut container.grants;
+        match entry {
+            Entry::UserPermission { name, enabled } => match name {
+                Some(name) if !name.value.is_empty() => {
+                    grants.user_permissions.push(UserPermission {
+                        name,
+                        enabled,
+                        span,
+                    })
+                }
+                _ => self.missing_key(mark, end, "userPermissions", "name"),
+            },
+            Entry::ObjectPermission {
+                object,
+                access,
+                flag_spans,
+            } => match object {
+                Some(object) if !object.value.is_empty() => {
+                    grants.object_permissions.push(ObjectPermission {
+                        object,
+                        access,
+                        flag_spans,
+                        span,
+                    })
+                }
+                _ => self.missing_key(mark, end, "objectPermissions", "object"),
+            },
+            Entry::FieldPermission {
+                field,
+                readable,
+                editable,
+                editable_span,
+            } => match field {
+                Some(field) if !field.value.is_empty() => {
+                    grants.field_permissions.push(FieldPermission {
+                        field,
+                        readable,
+                        editable,
+                        editable_span,
+                        span,
+                    })
+                }
+                _ => self.missing_key(mark, end, "fieldPermissions", "field"),
+            },
+            Entry::RecordTypeVisibility {
+                record_type,
+                visible,
+                default,
+            } => match record_type {
+                Some(record_type) if !record_type.value.is_empty() => {
+                    grants
+                        .record_type_visibilities
+                        .push(RecordTypeVisibility {
+                            record_type,
+                            visible,
+                            default,
+                            span,
+                        })
+                }
+                _ => self.missing_key(mark, end, "recordTypeVisibilities", "recordType"),
+            },
+            Entry::LoginIpRange => container.login_ip_ranges.push(span),
+            Entry::LoginHours => container.login_hours = Some(span),
+            Entry::Ignored | Entry::None => {}
+        }
+    }
+
+    fn missing_key(&mut self, mark: Mark, end: usize, entry: &str, key: &str) {
+        self.issue(
+            mark,
+            end,
+            format!("<{entry}> entry has no <{key}>; Salesforce rejects it"),
+        );
+    }
+}
+
+fn root_body(expect: Expect, root: &[u8]) -> Option<Body> {
+    let permissions = |kind| Some(Body::Permissions(PermissionContainer::new(kind)));
+    match expect {
+        Expect::Component(kind) if root == kind.root_element().as_bytes() => match kind {
+            MetadataKind::PermissionSetGroup => Some(Body::Group(PermissionSetGroup {
+                label: None,
+                permission_sets: Vec::new(),
+                muting_permission_sets: Vec::new(),
+            })),
+            kind => permissions(kind),
+        },
+        Expect::Component(_) => None,
+        Expect::DecomposedPart
+            if root == b"PermissionSet"
+                || SINGLE_ENTRY_ROOTS.contains(&root)
+                || IGNORED_PART_ROOTS.contains(&root) =>
+        {
+            permissions(MetadataKind::PermissionSet)
+        }
+        Expect::DecomposedPart => None,
+    }
+}
+
+fn is_scalar(body: &Body, name: &[u8]) -> bool {
+    match body {
+        Body::Permissions(_) => matches!(
+            name,
+            b"license" | b"userLicense" | b"label" | b"custom" | b"hasActivationRequired"
+        ),
+        Body::Group(_) => matches!(name, b"label" | b"permissionSets" | b"mutingPermissionSets"),
+    }
+}
+
+/// The name without a namespace prefix: `md:Profile` and `Profile` are the same element.
+fn local(name: &[u8]) -> &[u8] {
+    match memchr::memchr(b':', name) {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    }
+}
+
+/// The local name of an element whose text the model keeps, as a static string; `None` for every
+/// other element, whose text is then not even collected.
+fn local_name(element: &BytesStart<'_>) -> Option<&'static [u8]> {
+    let qualified = element.name();
+    let name = local(qualified.as_ref().as_bytes());
+    KEPT_NAMES.iter().copied().find(|known| *known == name)
+}
+
+/// Every element name whose text the model reads.
+const KEPT_NAMES: [&[u8]; 23] = [
+    b"name",
+    b"enabled",
+    b"object",
+    b"allowCreate",
+    b"allowDelete",
+    b"allowEdit",
+    b"allowRead",
+    b"modifyAllRecords",
+    b"viewAllRecords",
+    b"viewAllFields",
+    b"field",
+    b"readable",
+    b"editable",
+    b"recordType",
+    b"visible",
+    b"default",
+    b"license",
+    b"userLicense",
+    b"label",
+    b"custom",
+    b"hasActivationRequired",
+    b"permissionSets",
+    b"mutingPermissionSets",
+];
+
+fn is_blank(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn permissions(text: &str, kind: MetadataKind) -> PermissionContainer {
+        match parse(text, 0, Expect::Component(kind)).expect("parses").body {
+            Body::Permissions(container) => container,
+            Body::Group(_) => panic!("expected permissions"),
+        }
+    }
+
+    #[test]
+    fn reads_entries_with_positions() {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Integration</label>\n    <objectPermissions>\n        <allowEdit>True</allowEdit>\n        <allowRead>false</allowRead>\n        <object>Account</object>\n    </objectPermissions>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n</PermissionSet>\n";
+        let set = permissions(text, MetadataKind::PermissionSet);
+        assert_eq!(set.label.as_ref().unwrap().value, "Integration");
+        let object = &set.grants.object_permissions[0];
+        assert_eq!(object.object.value, "Account");
+        assert!(object.access.contains(ObjectFlag::Edit));
+        assert!(!object.access.contains(ObjectFlag::Read));
+        assert_eq!(object.span.line, 4);
+        assert_eq!(object.span.column, 5);
+        assert_eq!(object.flag_span(ObjectFlag::Edit).line, 5);
+        assert_eq!(object.object.span.line, 7);
+        let permission = &set.grants.user_permissions[0];
+        assert_eq!(permission.name.value, "ApiEnabled");
+        assert!(permission.enabled);
+        assert_eq!(permission.name.span.line, 11);
+    }
+
+    #[test]
+    fn handles_prefixes_entities_comments_and_split_tags() {
+        let text = "\u{feff}<md:Profile xmlns:md=\"urn:x\"><!-- c --><md:userLicense>Salesforce &amp; Co&#46;</md:userLicense><md:custom\n>TRUE</md:custom><md:fieldPermissions><md:editable>false</md:editable><md:field><![CDATA[Account.Name]]></md:field><md:readable>true</md:readable></md:fieldPermissions></md:Profile>";
+        let text = decode(text.as_bytes(), 0).unwrap();
+        let profile = permissions(text, MetadataKind::Profile);
+        assert_eq!(profile.license.unwrap().value, "Salesforce & Co.");
+        assert!(profile.custom.unwrap().value);
+        assert_eq!(profile.grants.field_permissions[0].field.value, "Account.Name");
+        assert!(profile.grants.field_permissions[0].readable);
+    }
+
+    #[test]
+    fn wrong_root_is_an_error_at_the_root() {
+        let text = "<?xml version=\"1.0\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n<types/></Package>";
+        let error = parse(text, 0, Expect::Component(MetadataKind::Profile)).unwrap_err();
+        assert_eq!(
+            error.message,
+            "root element is <Package>, but a profile file must hold a <Profile>"
+        );
+        assert_eq!((error.span.line, error.span.column), (2, 1));
+    }
+
+    #[test]
+    fn malformed_xml_is_positioned() {
+        let text = "<PermissionSet>\n  <label>x</labl>\n</PermissionSet>";
+        let error = parse(text, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap_err();
+        assert!(error.message.starts_with("XML is not well-formed"), "{}", error.message);
+        assert_eq!(error.span.line, 2);
+    }
+
+    #[test]
+    fn truncated_and_empty_files_are_errors() {
+        let truncated = "<PermissionSet>\n  <label>x</label>\n";
+        assert!(parse(truncated, 0, Expect::Component(MetadataKind::PermissionSet)).is_err());
+        let empty = parse("", 0, Expect::Component(MetadataKind::PermissionSet)).unwrap_err();
+        assert!(empty.message.contains("no XML element"));
+    }
+
+    #[test]
+    fn entities_from_a_doctype_are_refused() {
+        let text = "<!DOCTYPE lolz [<!ENTITY lol \"lol\">]><PermissionSet><label>&lol;</label></PermissionSet>";
+        let error = parse(text, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap_err();
+        assert!(error.message.contains("DOCTYPE"));
+    }
+
+    #[test]
+    fn bad_booleans_and_missing_keys_are_issues() {
+        let text = "<PermissionSet><objectPermissions><allowRead>yes</allowRead></objectPermissions><userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions></PermissionSet>";
+        let parsed = parse(text, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap();
+        let messages: Vec<_> = parsed.issues.iter().map(|issue| issue.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "<allowRead> must be true or false, found \"yes\"",
+                "<objectPermissions> entry has no <object>; Salesforce rejects it"
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_groups() {
+        let text = "<PermissionSetGroup><label>G</label><permissionSets>A</permissionSets><permissionSets>B</permissionSets><mutingPermissionSets>M</mutingPermissionSets></PermissionSetGroup>";
+        let parsed = parse(text, 0, Expect::Component(MetadataKind::PermissionSetGroup)).unwrap();
+        let Body::Group(group) = parsed.body else { panic!() };
+        let names: Vec<_> = group.permission_sets.iter().map(|s| s.value.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
+        assert_eq!(group.muting_permission_sets[0].value, "M");
+    }
+
+    #[test]
+    fn reads_single_entry_parts_of_the_beta_layout() {
+        let text = "<ObjectPermission xmlns=\"x\">\n<allowRead>true</allowRead>\n<object>Broker__c</object>\n</ObjectPermission>";
+        let parsed = parse(text, 0, Expect::DecomposedPart).unwrap();
+        let Body::Permissions(set) = parsed.body else { panic!() };
+        assert_eq!(set.grants.object_permissions[0].object.value, "Broker__c");
+        assert!(set.grants.object_permissions[0].access.contains(ObjectFlag::Read));
+    }
+
+    #[test]
+    fn rejects_utf16_and_invalid_utf8() {
+        assert!(decode(&[0xFF, 0xFE, b'<', 0], 0).unwrap_err().message.contains("UTF-16"));
+        let error = decode(b"<a>\n\xC3\x28</a>", 0).unwrap_err();
+        assert_eq!((error.span.line, error.span.column), (2, 1));
+    }
+
+    #[test]
+    fn deep_nesting_inside_an_ignored_element_is_tolerated() {
+        let depth = 100_000;
+        let mut text = String::from("<PermissionSet><description>");
+        text.push_str(&"<x>".repeat(depth));
+        text.push_str(&"</x>".repeat(depth));
+        text.push_str("</description></PermissionSet>");
+        assert!(parse(&text, 0, Expect::Component(MetadataKind::PermissionSet)).is_ok());
+    }
+}

@@ -1,0 +1,79 @@
+//! `--format json`: one versioned document; its shape is a public contract (see the README).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::LintResult;
+use crate::diagnostic::{Diagnostic, Tally};
+
+/// Bumped only when a field changes meaning or disappears; new fields may be added.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    summary: Summary,
+    diagnostics: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    components: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    message: &'a str,
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    integration: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pack: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requirement: Option<&'a str>,
+}
+
+impl<'a> From<&'a Diagnostic> for Entry<'a> {
+    fn from(diagnostic: &'a Diagnostic) -> Self {
+        let origin = diagnostic.origin.as_ref();
+        Entry {
+            rule: &diagnostic.rule,
+            severity: diagnostic.severity.as_str(),
+            path: diagnostic.path(),
+            line: diagnostic.line(),
+            column: diagnostic.column(),
+            message: &diagnostic.message,
+            help: diagnostic.help.as_deref(),
+            integration: origin.map(|o| o.integration.as_str()),
+            pack: origin.map(|o| o.pack.as_str()),
+            requirement: origin.map(|o| o.requirement.as_str()),
+        }
+    }
+}
+
+pub fn render(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
+    let tally = Tally::of(&result.diagnostics);
+    let document = Document {
+        version: VERSION,
+        summary: Summary {
+            files: result.files,
+            components: result.components,
+            errors: tally.errors,
+            warnings: tally.warnings,
+            infos: tally.infos,
+        },
+        diagnostics: result.diagnostics.iter().map(Entry::from).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

@@ -1,0 +1,84 @@
+//! Reporters: turn sorted findings into text. They decide nothing; every choice (what to report, with
+//! which severity) is made before they run.
+
+pub mod concise;
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use clap::ValueEnum;
+
+use crate::LintResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Rich, with the source line and help (the default).
+    Human,
+    /// One line per finding: `path:line:col: severity rule message`.
+    Concise,
+    /// One JSON document (see the README for the contract).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub color: bool,
+    /// Findings only: no summary line.
+    pub quiet: bool,
+}
+
+pub fn render(
+    format: Format,
+    result: &LintResult,
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(result, options, out),
+        Format::Concise => concise::render(result, options, out),
+        Format::Json => json::render(result, out),
+    }
+}
+
+/// `3 errors, 1 warning and 2 infos in 12 files` style counts.
+pub fn summary_line(result: &LintResult) -> String {
+    let tally = crate::diagnostic::Tally::of(&result.diagnostics);
+    if result.diagnostics.is_empty() {
+        return format!(
+            "No findings in {} ({}).",
+            plural(result.components, "component"),
+            plural(result.files, "file")
+        );
+    }
+    let mut parts = Vec::new();
+    if tally.errors > 0 {
+        parts.push(plural(tally.errors, "error"));
+    }
+    if tally.warnings > 0 {
+        parts.push(plural(tally.warnings, "warning"));
+    }
+    if tally.infos > 0 {
+        parts.push(plural(tally.infos, "info"));
+    }
+    let counts = match parts.len() {
+        1 => parts.remove(0),
+        _ => {
+            let last = parts.pop().unwrap_or_default();
+            format!("{} and {last}", parts.join(", "))
+        }
+    };
+    format!(
+        "Found {counts} in {} ({}).",
+        plural(result.components, "component"),
+        plural(result.files, "file")
+    )
+}
+
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}

@@ -1,0 +1,206 @@
+//! Source positions: where in which file a model entry came from.
+//!
+//! Every entry of the model carries a [`Span`]: a byte range plus the 1-based line and column of its
+//! start, computed once while the file is streamed so that no line index has to be kept per file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Index of a file inside the component (profile, permission set, ...) that owns the span.
+/// A decomposed permission set is one component made of many files.
+pub type FileIndex = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: FileIndex,
+    /// Byte offset of the start, in the file as read (after any byte order mark).
+    pub start: u32,
+    /// Byte offset one past the end.
+    pub end: u32,
+    /// 1-based line of `start`.
+    pub line: u32,
+    /// 1-based column of `start`, in characters.
+    pub column: u32,
+}
+
+impl Span {
+    pub fn len(&self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A value together with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+}
+
+/// A file as the user should see it (`display`, relative to the working directory, `/`-separated) and as
+/// the operating system opens it (`fs`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FilePath {
+    pub display: String,
+    pub fs: PathBuf,
+}
+
+impl FilePath {
+    pub fn new(fs: PathBuf, cwd: &Path) -> Arc<FilePath> {
+        Arc::new(FilePath {
+            display: display_path(&fs, cwd),
+            fs,
+        })
+    }
+}
+
+/// Renders `path` relative to `cwd` when it lies below it, always with `/` separators so that reports
+/// are identical on every platform.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
+    let mut out = String::new();
+    for component in shown.components() {
+        use std::path::Component;
+        match component {
+            Component::RootDir => out.push('/'),
+            Component::Prefix(prefix) => out.push_str(&prefix.as_os_str().to_string_lossy()),
+            Component::CurDir => {}
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
+}
+
+/// Turns byte offsets into line and column while a file is read front to back.
+///
+/// Offsets must be requested in non-decreasing order; each byte is then looked at a constant number of
+/// times, so a 10 MB single-line file costs the same as a 10 MB file of short lines.
+pub struct LineTracker<'a> {
+    text: &'a str,
+    /// Offset up to which `line` and `column` are known.
+    pos: usize,
+    line: u32,
+    column: u32,
+}
+
+impl<'a> LineTracker<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            pos: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// Line and column (both 1-based) of `offset`. A lone `\r` (old Mac line end) also ends a line, and
+    /// `\r\n` counts once, as XML end-of-line handling prescribes.
+    pub fn locate(&mut self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        if offset < self.pos {
+            // Only reached if a caller goes backwards: restart rather than give a wrong answer.
+            self.pos = 0;
+            self.line = 1;
+            self.column = 1;
+        }
+        let bytes = self.text.as_bytes();
+        let mut cursor = self.pos;
+        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[cursor..offset]) {
+            let at = cursor + found;
+            self.line += 1;
+            self.column = 1;
+            cursor = at + 1;
+            if bytes[at] == b'\r' && bytes.get(cursor) == Some(&b'\n') {
+                if cursor < offset {
+                    cursor += 1;
+                } else {
+                    // `offset` points between `\r` and `\n`: it is still on the line the `\r` ended.
+                    self.line -= 1;
+                    self.pos = offset;
+                    return (self.line, self.column);
+                }
+            }
+        }
+        self.column += count_chars(&bytes[cursor..offset]);
+        self.pos = offset;
+        (self.line, self.column)
+    }
+
+    pub fn span(&mut self, file: FileIndex, start: usize, end: usize) -> Span {
+        let (line, column) = self.locate(start);
+        Span {
+            file,
+            start: start as u32,
+            end: end.max(start) as u32,
+            line,
+            column,
+        }
+    }
+}
+
+fn count_chars(bytes: &[u8]) -> u32 {
+    // UTF-8 continuation bytes are 0b10xx_xxxx; every other byte starts a character.
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_columns_across_line_endings() {
+        let text = "ab\ncd\r\nef\rgh";
+        let mut tracker = LineTracker::new(text);
+        assert_eq!(tracker.locate(0), (1, 1));
+        assert_eq!(tracker.locate(1), (1, 2));
+        assert_eq!(tracker.locate(3), (2, 1));
+        assert_eq!(tracker.locate(4), (2, 2));
+        assert_eq!(tracker.locate(7), (3, 1));
+        assert_eq!(tracker.locate(10), (4, 1));
+        assert_eq!(tracker.locate(11), (4, 2));
+    }
+
+    #[test]
+    fn counts_columns_in_characters() {
+        let text = "é<a>";
+        let mut tracker = LineTracker::new(text);
+        assert_eq!(tracker.locate(2), (1, 2));
+    }
+
+    #[test]
+    fn restarts_when_asked_to_go_back() {
+        let text = "a\nb\nc";
+        let mut tracker = LineTracker::new(text);
+        assert_eq!(tracker.locate(4), (3, 1));
+        assert_eq!(tracker.locate(2), (2, 1));
+    }
+
+    #[test]
+    fn display_paths_are_relative_and_slash_separated() {
+        let cwd = Path::new("/work/project");
+        assert_eq!(
+            display_path(Path::new("/work/project/force-app/a.xml"), cwd),
+            "force-app/a.xml"
+        );
+        assert_eq!(display_path(Path::new("/elsewhere/b.xml"), cwd), "/elsewhere/b.xml");
+        assert_eq!(display_path(Path::new("./c.xml"), Path::new("/x")), "c.xml");
+    }
+}
