@@ -124,7 +124,8 @@ impl Catalog {
         }
         names.sort_unstable();
         let aliases: AliasFile = toml::from_str(ALIASES).map_err(|e| e.to_string())?;
-        let dependencies: DependencyFile = toml::from_str(DEPENDENCIES).map_err(|e| e.to_string())?;
+        let dependencies: DependencyFile =
+            toml::from_str(DEPENDENCIES).map_err(|e| e.to_string())?;
         let licenses: LicenseFile = toml::from_str(LICENSES).map_err(|e| e.to_string())?;
         Ok(Catalog {
             permissions,
@@ -255,12 +256,26 @@ mod tests {
         assert!(catalog.is_known("ApiEnabled"));
         assert_eq!(catalog.label("ApiEnabled"), Some("API Enabled"));
         for (alias, target) in catalog.aliases() {
-            assert!(catalog.is_known(target), "alias {alias} points at unknown {target}");
-            assert!(!catalog.is_known(alias), "alias {alias} is itself a real name");
+            assert!(
+                catalog.is_known(target),
+                "alias {alias} points at unknown {target}"
+            );
+            assert!(
+                !catalog.is_known(alias),
+                "alias {alias} is itself a real name"
+            );
         }
         for dependency in &catalog.dependencies {
-            assert!(catalog.is_known(&dependency.permission), "{}", dependency.permission);
-            assert!(catalog.is_known(&dependency.requires), "{}", dependency.requires);
+            assert!(
+                catalog.is_known(&dependency.permission),
+                "{}",
+                dependency.permission
+            );
+            assert!(
+                catalog.is_known(&dependency.requires),
+                "{}",
+                dependency.requires
+            );
         }
         for license in &catalog.licenses {
             for limit in &license.permissions {
@@ -272,11 +287,26 @@ mod tests {
     #[test]
     fn suggests_near_misses() {
         let catalog = Catalog::get();
-        assert_eq!(catalog.suggest("ManageFlow"), Suggestion::NearMiss("ManageInteraction"));
-        assert_eq!(catalog.suggest("apienabled"), Suggestion::NearMiss("ApiEnabled"));
-        assert_eq!(catalog.suggest("ApiEnabeld"), Suggestion::NearMiss("ApiEnabled"));
-        assert_eq!(catalog.suggest("ViewAllDatas"), Suggestion::NearMiss("ViewAllData"));
-        assert_eq!(catalog.suggest("CompletelyMadeUpPermission"), Suggestion::None);
+        assert_eq!(
+            catalog.suggest("ManageFlow"),
+            Suggestion::NearMiss("ManageInteraction")
+        );
+        assert_eq!(
+            catalog.suggest("apienabled"),
+            Suggestion::NearMiss("ApiEnabled")
+        );
+        assert_eq!(
+            catalog.suggest("ApiEnabeld"),
+            Suggestion::NearMiss("ApiEnabled")
+        );
+        assert_eq!(
+            catalog.suggest("ViewAllDatas"),
+            Suggestion::NearMiss("ViewAllData")
+        );
+        assert_eq!(
+            catalog.suggest("CompletelyMadeUpPermission"),
+            Suggestion::None
+        );
     }
 
     #[test]

@@ -181,7 +181,10 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     match &args.output {
         Some(path) => {
             let file = File::create(path).map_err(|error| {
-                io::Error::new(error.kind(), format!("cannot write {}: {error}", path.display()))
+                io::Error::new(
+                    error.kind(),
+                    format!("cannot write {}: {error}", path.display()),
+                )
             })?;
             let mut out = BufWriter::new(file);
             report::render(format, &result, render_options, &mut out)?;

@@ -61,7 +61,12 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn new(root: &Path, excludes: &[String], problems: &mut Vec<Problem>, cwd: &Path) -> Filter {
+    pub fn new(
+        root: &Path,
+        excludes: &[String],
+        problems: &mut Vec<Problem>,
+        cwd: &Path,
+    ) -> Filter {
         let mut builder = GitignoreBuilder::new(root);
         for pattern in BUILT_IN_IGNORES {
             // The built-in patterns are valid gitignore lines.
@@ -161,7 +166,11 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
         vec![cwd.to_path_buf()]
     } else {
-        options.paths.iter().map(|path| absolute(path, cwd)).collect()
+        options
+            .paths
+            .iter()
+            .map(|path| absolute(path, cwd))
+            .collect()
     };
 
     let project_root = paths.first().and_then(|first| project::find_root(first));
@@ -208,7 +217,13 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
                 continue;
             }
             if let Some(bundle) = bundle_part(path) {
-                walk(&bundle, &filter, &mut collector, &mut discovery.problems, cwd);
+                walk(
+                    &bundle,
+                    &filter,
+                    &mut collector,
+                    &mut discovery.problems,
+                    cwd,
+                );
             } else {
                 collector.add_file(path.clone());
             }
@@ -247,23 +262,24 @@ fn walk(
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !filter.is_excluded(entry.path(), entry.file_type().is_dir()));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !filter.is_excluded(entry.path(), entry.file_type().is_dir())
+        });
     for entry in walker {
         match entry {
             Ok(entry) => {
                 let file_type = entry.file_type();
                 if file_type.is_file() {
                     collector.add_file(entry.into_path());
-                } else if file_type.is_dir() {
-                    if entry.depth() > 0
-                        && let Some(name) = entry.file_name().to_str()
-                        && MetadataKind::from_file_name(name).is_some()
-                    {
-                        problems.push(Problem::warning(
-                            Some(display_path(entry.path(), cwd)),
-                            "skipped: a directory named like a metadata file",
-                        ));
-                    }
+                } else if file_type.is_dir()
+                    && entry.depth() > 0
+                    && let Some(name) = entry.file_name().to_str()
+                    && MetadataKind::from_file_name(name).is_some()
+                {
+                    problems.push(Problem::warning(
+                        Some(display_path(entry.path(), cwd)),
+                        "skipped: a directory named like a metadata file",
+                    ));
                 }
             }
             Err(error) => {
@@ -435,7 +451,11 @@ mod tests {
         touch(&root.join("permissionsets/sales/Rep.permissionset-meta.xml"));
         touch(&root.join("permissionsets/old/Legacy.permissionset"));
         let found = discover(&DiscoverOptions::default(), root);
-        let names: Vec<_> = found.units.iter().map(|u| (u.name.as_str(), u.decomposed)).collect();
+        let names: Vec<_> = found
+            .units
+            .iter()
+            .map(|u| (u.name.as_str(), u.decomposed))
+            .collect();
         assert_eq!(names, [("Legacy", false), ("Rep", false)]);
     }
 

@@ -132,7 +132,11 @@ mod tests {
     #[test]
     fn reports_json_errors_with_position() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(PROJECT_FILE), "{\n  \"packageDirectories\": [,]\n}").unwrap();
+        std::fs::write(
+            dir.path().join(PROJECT_FILE),
+            "{\n  \"packageDirectories\": [,]\n}",
+        )
+        .unwrap();
         let error = Project::load(dir.path()).unwrap_err();
         assert_eq!(error.line, Some(2));
     }

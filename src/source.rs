@@ -200,7 +200,10 @@ mod tests {
             display_path(Path::new("/work/project/force-app/a.xml"), cwd),
             "force-app/a.xml"
         );
-        assert_eq!(display_path(Path::new("/elsewhere/b.xml"), cwd), "/elsewhere/b.xml");
+        assert_eq!(
+            display_path(Path::new("/elsewhere/b.xml"), cwd),
+            "/elsewhere/b.xml"
+        );
         assert_eq!(display_path(Path::new("./c.xml"), Path::new("/x")), "c.xml");
     }
 }

@@ -46,30 +46,36 @@ impl Rule for DuplicateEntry {
             return;
         };
         let grants = &container.grants;
-        let mut report = |kind: &str, noun: &str, entries: &mut dyn Iterator<Item = (&str, Span)>| {
-            let mut first: HashMap<&str, Span> = HashMap::new();
-            for (key, span) in entries {
-                match first.get(key) {
-                    None => {
-                        first.insert(key, span);
+        let mut report =
+            |kind: &str, noun: &str, entries: &mut dyn Iterator<Item = (&str, Span)>| {
+                let mut first: HashMap<&str, Span> = HashMap::new();
+                for (key, span) in entries {
+                    match first.get(key) {
+                        None => {
+                            first.insert(key, span);
+                        }
+                        Some(&earlier) => out.push(
+                            finding(
+                                &META,
+                                component,
+                                span,
+                                format!(
+                                    "{noun} {key} is listed more than once in {}",
+                                    describe(component)
+                                ),
+                            )
+                            .with_help(
+                                "Keep one entry and merge the access it should grant into it.",
+                            )
+                            .with_related(
+                                Location::new(component.path(earlier), earlier),
+                                "first listed here",
+                            )
+                            .with_element(format!("{kind}/{key}")),
+                        ),
                     }
-                    Some(&earlier) => out.push(
-                        finding(
-                            &META,
-                            component,
-                            span,
-                            format!("{noun} {key} is listed more than once in {}", describe(component)),
-                        )
-                        .with_help("Keep one entry and merge the access it should grant into it.")
-                        .with_related(
-                            Location::new(component.path(earlier), earlier),
-                            "first listed here",
-                        )
-                        .with_element(format!("{kind}/{key}")),
-                    ),
                 }
-            }
-        };
+            };
         report(
             "userPermissions",
             "user permission",

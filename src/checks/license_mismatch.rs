@@ -1,8 +1,8 @@
 //! `license-mismatch`: access that the component's user license cannot hold.
 
 use super::{Context, Rule, RuleMeta, describe, finding, granting};
-use crate::diagnostic::{Diagnostic, Location};
 use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Component;
 
 pub struct LicenseMismatch;
@@ -61,7 +61,11 @@ impl Rule for LicenseMismatch {
         };
         let license_location = Location::new(component.path(license.span), license.span);
         for entry in &container.grants.object_permissions {
-            let Some(limit) = limits.objects.iter().find(|l| l.object == entry.object.value) else {
+            let Some(limit) = limits
+                .objects
+                .iter()
+                .find(|l| l.object == entry.object.value)
+            else {
                 continue;
             };
             if entry.access.is_empty() {

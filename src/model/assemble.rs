@@ -49,7 +49,8 @@ pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
                 continue;
             }
         };
-        let parsed = parse::decode(&bytes, index).and_then(|text| parse::parse(text, index, expect));
+        let parsed =
+            parse::decode(&bytes, index).and_then(|text| parse::parse(text, index, expect));
         match parsed {
             Ok(parsed) => {
                 for issue in parsed.issues {

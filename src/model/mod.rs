@@ -109,7 +109,9 @@ impl ObjectFlag {
     }
 
     pub fn from_element(name: &str) -> Option<ObjectFlag> {
-        ObjectFlag::ALL.into_iter().find(|flag| flag.element() == name)
+        ObjectFlag::ALL
+            .into_iter()
+            .find(|flag| flag.element() == name)
     }
 
     /// The checkbox label in Setup.
@@ -170,7 +172,9 @@ impl ObjectAccess {
     }
 
     pub fn flags(self) -> impl Iterator<Item = ObjectFlag> {
-        ObjectFlag::ALL.into_iter().filter(move |flag| self.contains(*flag))
+        ObjectFlag::ALL
+            .into_iter()
+            .filter(move |flag| self.contains(*flag))
     }
 
     /// Comma-separated Setup labels, e.g. `Read, Edit`.
@@ -374,9 +378,7 @@ impl Component {
     }
 
     pub fn path(&self, span: Span) -> &Arc<FilePath> {
-        self.files
-            .get(span.file as usize)
-            .unwrap_or(&self.files[0])
+        self.files.get(span.file as usize).unwrap_or(&self.files[0])
     }
 }
 

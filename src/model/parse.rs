@@ -65,7 +65,10 @@ pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
         let text = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
         let mut tracker = LineTracker::new(text);
         ParseError {
-            message: format!("file is not valid UTF-8 (invalid byte 0x{:02X})", bytes[valid]),
+            message: format!(
+                "file is not valid UTF-8 (invalid byte 0x{:02X})",
+                bytes[valid]
+            ),
             span: tracker.span(file, valid, valid + 1),
         }
     })
@@ -247,9 +250,9 @@ impl<'a> Parser<'a> {
                         kind.noun(),
                         kind.root_element()
                     ),
-                    Expect::DecomposedPart => format!(
-                        "root element <{found}> is not part of a decomposed permission set"
-                    ),
+                    Expect::DecomposedPart => {
+                        format!("root element <{found}> is not part of a decomposed permission set")
+                    }
                 };
                 return Err(ParseError {
                     message,
@@ -290,11 +293,19 @@ impl<'a> Parser<'a> {
             match event {
                 Event::Start(element) => {
                     let end = self.position();
-                    return Ok((element.name().as_ref().as_bytes().to_vec(), self.span(start, end), false));
+                    return Ok((
+                        element.name().as_ref().as_bytes().to_vec(),
+                        self.span(start, end),
+                        false,
+                    ));
                 }
                 Event::Empty(element) => {
                     let end = self.position();
-                    return Ok((element.name().as_ref().as_bytes().to_vec(), self.span(start, end), true));
+                    return Ok((
+                        element.name().as_ref().as_bytes().to_vec(),
+                        self.span(start, end),
+                        true,
+                    ));
                 }
                 Event::Text(text) if is_blank(&text) => {}
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
@@ -307,7 +318,9 @@ impl<'a> Parser<'a> {
                     ));
                 }
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
-                Event::End(_) => return Err(self.error_at(start, "closing tag without an opening tag")),
+                Event::End(_) => {
+                    return Err(self.error_at(start, "closing tag without an opening tag"));
+                }
                 Event::Eof => {
                     return Err(self.error_at(start, "file holds no XML element (empty file?)"));
                 }
@@ -548,7 +561,10 @@ impl<'a> Parser<'a> {
                 start,
                 format!("undefined entity &{name}; (only the predefined XML entities are allowed)"),
             )),
-            Err(error) => Err(self.error_at(start, format!("invalid character reference &{name};: {error}"))),
+            Err(error) => Err(self.error_at(
+                start,
+                format!("invalid character reference &{name};: {error}"),
+            )),
         }
     }
 
@@ -581,10 +597,10 @@ impl<'a> Parser<'a> {
             Body::Permissions(container) => match name {
                 b"license" => container.license = Some(text()),
                 // Profiles name their license `userLicense`; older permission sets did too.
-                b"userLicense" => {
-                    if container.license.is_none() || container.kind == MetadataKind::Profile {
-                        container.license = Some(text());
-                    }
+                b"userLicense"
+                    if container.license.is_none() || container.kind == MetadataKind::Profile =>
+                {
+                    container.license = Some(text());
                 }
                 b"label" => container.label = Some(text()),
                 b"custom" => {
@@ -610,10 +626,7 @@ impl<'a> Parser<'a> {
         let span = self.span_from(mark, end);
         let text = || Spanned::new(value.trim().to_string(), span);
         match entry {
-            Entry::UserPermission {
-                name: key,
-                enabled,
-            } => match name {
+            Entry::UserPermission { name: key, enabled } => match name {
                 b"name" => *key = Some(text()),
                 b"enabled" => *enabled = self.boolean(name, value, mark, end),
                 _ => {}
@@ -625,8 +638,9 @@ impl<'a> Parser<'a> {
             } => {
                 if name == b"object" {
                     *object = Some(text());
-                } else if let Some(flag) =
-                    std::str::from_utf8(name).ok().and_then(ObjectFlag::from_element)
+                } else if let Some(flag) = std::str::from_utf8(name)
+                    .ok()
+                    .and_then(ObjectFlag::from_element)
                     && self.boolean(name, value, mark, end)
                 {
                     access.insert(flag);
@@ -716,14 +730,12 @@ impl<'a> Parser<'a> {
                 default,
             } => match record_type {
                 Some(record_type) if !record_type.value.is_empty() => {
-                    grants
-                        .record_type_visibilities
-                        .push(RecordTypeVisibility {
-                            record_type,
-                            visible,
-                            default,
-                            span,
-                        })
+                    grants.record_type_visibilities.push(RecordTypeVisibility {
+                        record_type,
+                        visible,
+                        default,
+                        span,
+                    })
                 }
                 _ => self.missing_key(mark, end, "recordTypeVisibilities", "recordType"),
             },
@@ -827,7 +839,10 @@ mod tests {
     use super::*;
 
     fn permissions(text: &str, kind: MetadataKind) -> PermissionContainer {
-        match parse(text, 0, Expect::Component(kind)).expect("parses").body {
+        match parse(text, 0, Expect::Component(kind))
+            .expect("parses")
+            .body
+        {
             Body::Permissions(container) => container,
             Body::Group(_) => panic!("expected permissions"),
         }
@@ -859,7 +874,10 @@ mod tests {
         let profile = permissions(text, MetadataKind::Profile);
         assert_eq!(profile.license.unwrap().value, "Salesforce & Co.");
         assert!(profile.custom.unwrap().value);
-        assert_eq!(profile.grants.field_permissions[0].field.value, "Account.Name");
+        assert_eq!(
+            profile.grants.field_permissions[0].field.value,
+            "Account.Name"
+        );
         assert!(profile.grants.field_permissions[0].readable);
     }
 
@@ -878,7 +896,11 @@ mod tests {
     fn malformed_xml_is_positioned() {
         let text = "<PermissionSet>\n  <label>x</labl>\n</PermissionSet>";
         let error = parse(text, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap_err();
-        assert!(error.message.starts_with("XML is not well-formed"), "{}", error.message);
+        assert!(
+            error.message.starts_with("XML is not well-formed"),
+            "{}",
+            error.message
+        );
         assert_eq!(error.span.line, 2);
     }
 
@@ -901,7 +923,11 @@ mod tests {
     fn bad_booleans_and_missing_keys_are_issues() {
         let text = "<PermissionSet><objectPermissions><allowRead>yes</allowRead></objectPermissions><userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions></PermissionSet>";
         let parsed = parse(text, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap();
-        let messages: Vec<_> = parsed.issues.iter().map(|issue| issue.message.as_str()).collect();
+        let messages: Vec<_> = parsed
+            .issues
+            .iter()
+            .map(|issue| issue.message.as_str())
+            .collect();
         assert_eq!(
             messages,
             [
@@ -915,8 +941,14 @@ mod tests {
     fn reads_groups() {
         let text = "<PermissionSetGroup><label>G</label><permissionSets>A</permissionSets><permissionSets>B</permissionSets><mutingPermissionSets>M</mutingPermissionSets></PermissionSetGroup>";
         let parsed = parse(text, 0, Expect::Component(MetadataKind::PermissionSetGroup)).unwrap();
-        let Body::Group(group) = parsed.body else { panic!() };
-        let names: Vec<_> = group.permission_sets.iter().map(|s| s.value.as_str()).collect();
+        let Body::Group(group) = parsed.body else {
+            panic!()
+        };
+        let names: Vec<_> = group
+            .permission_sets
+            .iter()
+            .map(|s| s.value.as_str())
+            .collect();
         assert_eq!(names, ["A", "B"]);
         assert_eq!(group.muting_permission_sets[0].value, "M");
     }
@@ -925,14 +957,25 @@ mod tests {
     fn reads_single_entry_parts_of_the_beta_layout() {
         let text = "<ObjectPermission xmlns=\"x\">\n<allowRead>true</allowRead>\n<object>Broker__c</object>\n</ObjectPermission>";
         let parsed = parse(text, 0, Expect::DecomposedPart).unwrap();
-        let Body::Permissions(set) = parsed.body else { panic!() };
+        let Body::Permissions(set) = parsed.body else {
+            panic!()
+        };
         assert_eq!(set.grants.object_permissions[0].object.value, "Broker__c");
-        assert!(set.grants.object_permissions[0].access.contains(ObjectFlag::Read));
+        assert!(
+            set.grants.object_permissions[0]
+                .access
+                .contains(ObjectFlag::Read)
+        );
     }
 
     #[test]
     fn rejects_utf16_and_invalid_utf8() {
-        assert!(decode(&[0xFF, 0xFE, b'<', 0], 0).unwrap_err().message.contains("UTF-16"));
+        assert!(
+            decode(&[0xFF, 0xFE, b'<', 0], 0)
+                .unwrap_err()
+                .message
+                .contains("UTF-16")
+        );
         let error = decode(b"<a>\n\xC3\x28</a>", 0).unwrap_err();
         assert_eq!((error.span.line, error.span.column), (2, 1));
     }
