@@ -13,6 +13,7 @@ const USER_PERMISSIONS: &str = include_str!("../rules/catalog/user-permissions.t
 const ALIASES: &str = include_str!("../rules/catalog/user-permission-aliases.toml");
 const DEPENDENCIES: &str = include_str!("../rules/catalog/permission-dependencies.toml");
 const LICENSES: &str = include_str!("../rules/catalog/licenses.toml");
+const OBJECTS: &str = include_str!("../rules/catalog/objects.toml");
 
 #[derive(Debug)]
 pub struct Catalog {
@@ -23,6 +24,36 @@ pub struct Catalog {
     aliases: BTreeMap<String, String>,
     pub dependencies: Vec<Dependency>,
     pub licenses: Vec<LicenseLimits>,
+    objects: ObjectFacts,
+}
+
+/// `rules/catalog/objects.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObjectFacts {
+    no_object_permissions: Vec<NoObjectPermissions>,
+    no_field_permissions: Vec<String>,
+    user_licenses: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoObjectPermissions {
+    object: String,
+    instead: String,
+    #[serde(default)]
+    readable: bool,
+    #[serde(default)]
+    edit_permission: Option<String>,
+}
+
+/// How access to an object without object permissions is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImpliedObjectAccess<'a> {
+    /// Readable by every user who can see the related records.
+    pub readable: bool,
+    /// The user permission that grants edit access.
+    pub edit_permission: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -127,12 +158,14 @@ impl Catalog {
         let dependencies: DependencyFile =
             toml::from_str(DEPENDENCIES).map_err(|e| e.to_string())?;
         let licenses: LicenseFile = toml::from_str(LICENSES).map_err(|e| e.to_string())?;
+        let objects: ObjectFacts = toml::from_str(OBJECTS).map_err(|e| e.to_string())?;
         Ok(Catalog {
             permissions,
             names,
             aliases: aliases.aliases,
             dependencies: dependencies.dependency,
             licenses: licenses.license,
+            objects,
         })
     }
 
@@ -166,6 +199,47 @@ impl Catalog {
             Some(label) => format!("{name} ({label})"),
             None => name.to_string(),
         }
+    }
+
+    /// For an object that never appears in `<objectPermissions>`, what governs its access instead.
+    pub fn object_without_permissions(&self, object: &str) -> Option<&str> {
+        self.objects
+            .no_object_permissions
+            .iter()
+            .find(|entry| entry.object == object)
+            .map(|entry| entry.instead.as_str())
+    }
+
+    /// For Task and Event: how their access follows from user permissions.
+    pub fn implied_object_access(&self, object: &str) -> Option<ImpliedObjectAccess<'_>> {
+        self.objects
+            .no_object_permissions
+            .iter()
+            .find(|entry| {
+                entry.object == object && (entry.readable || entry.edit_permission.is_some())
+            })
+            .map(|entry| ImpliedObjectAccess {
+                readable: entry.readable,
+                edit_permission: entry.edit_permission.as_deref(),
+            })
+    }
+
+    /// Whether `Object.Field` is a required or system field that never carries field permissions.
+    pub fn field_without_permissions(&self, field: &str) -> bool {
+        let Some((_, name)) = field.split_once('.') else {
+            return false;
+        };
+        self.objects.no_field_permissions.iter().any(|pattern| {
+            pattern == field || pattern.strip_prefix("*.").is_some_and(|any| any == name)
+        })
+    }
+
+    /// Whether `license` is a user license (not a permission set license).
+    pub fn is_user_license(&self, license: &str) -> bool {
+        self.objects
+            .user_licenses
+            .iter()
+            .any(|known| known == license)
     }
 
     pub fn aliases(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -277,11 +351,27 @@ mod tests {
                 dependency.requires
             );
         }
+        for object in ["Task", "Event"] {
+            let implied = catalog.implied_object_access(object).unwrap();
+            assert!(catalog.is_known(implied.edit_permission.unwrap()));
+        }
         for license in &catalog.licenses {
             for limit in &license.permissions {
                 assert!(catalog.is_known(&limit.permission), "{}", limit.permission);
             }
         }
+    }
+
+    #[test]
+    fn knows_what_metadata_cannot_express() {
+        let catalog = Catalog::get();
+        assert!(catalog.object_without_permissions("Task").is_some());
+        assert!(catalog.object_without_permissions("Account").is_none());
+        assert!(catalog.field_without_permissions("Account.Name"));
+        assert!(catalog.field_without_permissions("Invoice__c.OwnerId"));
+        assert!(!catalog.field_without_permissions("Account.Industry"));
+        assert!(catalog.is_user_license("Salesforce Integration"));
+        assert!(!catalog.is_user_license("Salesforce API Integration"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::diagnostic::Severity;
 use crate::discover::DiscoverOptions;
 use crate::report::{self, Format, RenderOptions};
-use crate::{LintOptions, LintResult, explain};
+use crate::{ConfigSource, LintOptions, LintResult, explain};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -113,6 +113,19 @@ pub struct CheckArgs {
     /// The lowest severity that makes sflint exit with 1.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
+
+    /// Use this configuration file instead of the sflint.toml found upward from here.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Check the files given as one integration user against this pack (a shipped pack id or a
+    /// pack file), without a configuration file.
+    #[arg(long, value_name = "PACK")]
+    pub pack: Option<String>,
 }
 
 /// Parses the process arguments and runs.
@@ -167,6 +180,12 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         },
         threads: args.threads.map(usize::from),
         cwd,
+        config: match (&args.config, args.isolated) {
+            (Some(path), _) => ConfigSource::File(path.clone()),
+            (None, true) => ConfigSource::Isolated,
+            (None, false) => ConfigSource::Discover,
+        },
+        pack: args.pack.clone(),
     };
     let result = crate::lint(&options);
     for problem in &result.problems {

@@ -57,10 +57,12 @@ pub fn rules() -> &'static [&'static dyn Rule] {
     ]
 }
 
-/// Metadata of every built-in rule id, including those reported outside [`rules`] (`invalid-xml`).
+/// Metadata of every rule id sflint reports: the per-component rules, `invalid-xml`, and the finding
+/// ids of vendor packs.
 pub fn builtin_metas() -> Vec<&'static RuleMeta> {
     let mut metas: Vec<&'static RuleMeta> = rules().iter().map(|rule| rule.meta()).collect();
     metas.push(&invalid_xml::META);
+    metas.extend(crate::packs::findings::metas());
     metas.sort_by_key(|meta| meta.id);
     metas
 }

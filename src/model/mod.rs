@@ -4,6 +4,7 @@
 //! Only what the rules and packs reason about is modelled; every other element is tolerated and
 //! skipped while streaming (see [`parse`]).
 
+pub mod access;
 pub mod assemble;
 pub mod parse;
 

@@ -2,10 +2,13 @@
 //! which severity) is made before they run.
 
 pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 
@@ -19,6 +22,11 @@ pub enum Format {
     Concise,
     /// One JSON document (see the README for the contract).
     Json,
+    /// GitHub Actions annotations, errors first, then every finding as a log line; appends a job
+    /// summary to `$GITHUB_STEP_SUMMARY`.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning (`github/codeql-action/upload-sarif`).
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +46,15 @@ pub fn render(
         Format::Human => human::render(result, options, out),
         Format::Concise => concise::render(result, options, out),
         Format::Json => json::render(result, out),
+        Format::Github => {
+            let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY")
+                .filter(|value| !value.is_empty())
+                .map(PathBuf::from);
+            github::render(result, options, step_summary.as_deref(), out)
+        }
+        // The paths of the findings are relative to the directory the CLI runs in (it lints with
+        // `LintOptions::cwd` set to the current directory), so that is `%SRCROOT%`.
+        Format::Sarif => sarif::render(result, &std::env::current_dir()?, out),
     }
 }
 

@@ -1,0 +1,374 @@
+//! From `sflint.toml` to integration users: resolve each declared integration's pack, options,
+//! profile, permission sets and permission set groups to loaded components.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use globset::{GlobBuilder, GlobMatcher};
+
+use crate::config::{IntegrationConfig, LoadedConfig};
+use crate::model::access::{IntegrationUser, Member, Role};
+use crate::model::{Component, MetadataKind};
+use crate::packs::options::Options;
+use crate::packs::{self, Pack};
+use crate::problem::Problem;
+
+/// An integration whose pack and options are valid; members are resolved later, once the
+/// components are loaded.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    pub config: IntegrationConfig,
+    pub pack: Pack,
+    pub options: Options,
+}
+
+/// Resolves packs and options of every declared integration; problems name the configuration file.
+pub fn declare(config: &LoadedConfig, cwd: &Path) -> (Vec<Declared>, Vec<Problem>) {
+    let shown = config
+        .path
+        .as_deref()
+        .map(|path| crate::source::display_path(path, cwd));
+    let base = config.base_dir().unwrap_or(cwd).to_path_buf();
+    let mut declared = Vec::new();
+    let mut problems = Vec::new();
+    let mut names = BTreeSet::new();
+    for integration in &config.config.integrations {
+        let context = format!("integration {:?}", integration.name);
+        if !names.insert(integration.name.clone()) {
+            problems.push(Problem::error(
+                shown.clone(),
+                format!("{context} is declared twice"),
+            ));
+            continue;
+        }
+        let pack = match packs::resolve(&integration.pack, &base, cwd) {
+            Ok(pack) => pack,
+            Err(mut problem) => {
+                problem.message = format!("{context}: {}", problem.message);
+                if problem.path.is_none() {
+                    problem.path = shown.clone();
+                }
+                problems.push(problem);
+                continue;
+            }
+        };
+        match Options::resolve(&pack, &integration.options) {
+            Ok(options) => declared.push(Declared {
+                config: integration.clone(),
+                pack,
+                options,
+            }),
+            Err(message) => problems.push(Problem::error(
+                shown.clone(),
+                format!("{context}: {message}"),
+            )),
+        }
+    }
+    (declared, problems)
+}
+
+/// How a configured name selects components: an API name, a glob over API names (no `/`), or a glob
+/// over paths relative to the project root (with `/`).
+enum Selector {
+    Name(String),
+    NameGlob(GlobMatcher),
+    PathGlob(GlobMatcher),
+}
+
+impl Selector {
+    fn new(pattern: &str) -> Result<Selector, String> {
+        if !pattern.contains(['*', '?', '[', '{']) {
+            return Ok(Selector::Name(pattern.to_string()));
+        }
+        let anchored = pattern.contains('/');
+        let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
+            .literal_separator(anchored)
+            .build()
+            .map_err(|error| format!("invalid pattern {pattern:?}: {error}"))?
+            .compile_matcher();
+        Ok(if anchored {
+            Selector::PathGlob(glob)
+        } else {
+            Selector::NameGlob(glob)
+        })
+    }
+
+    fn matches(&self, component: &Component, root: &Path) -> bool {
+        self.matches_parts(
+            &component.name,
+            component.files.first().map(|file| file.fs.as_path()),
+            root,
+        )
+    }
+
+    /// Matches by API name and main file, so that units can be chosen before they are parsed.
+    fn matches_parts(&self, name: &str, main_file: Option<&Path>, root: &Path) -> bool {
+        match self {
+            Selector::Name(reference) => names_match(name, reference),
+            Selector::NameGlob(glob) => glob.is_match(name) || glob.is_match(percent_decode(name)),
+            Selector::PathGlob(glob) => main_file.is_some_and(|file| {
+                let relative = file.strip_prefix(root).unwrap_or(file);
+                glob.is_match(relative)
+            }),
+        }
+    }
+}
+
+/// Whether `reference` names `name`: equal, or equal once Metadata API percent-encoding of the
+/// file name is decoded (`FDS %E2%80%93 Agency` is `FDS – Agency`).
+pub fn names_match(name: &str, reference: &str) -> bool {
+    name == reference || (name.contains('%') && percent_decode(name) == reference)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%'
+            && let Some(hex) = bytes.get(index + 1..index + 3)
+            && let Ok(hex) = std::str::from_utf8(hex)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            index += 3;
+        } else {
+            out.push(bytes[index]);
+            index += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Everything the declared integrations may refer to, so that only those components are kept in
+/// memory.
+pub struct Wanted {
+    selectors: Vec<(MetadataKind, Selector)>,
+}
+
+impl Wanted {
+    pub fn new(declared: &[Declared]) -> (Wanted, Vec<String>) {
+        let mut selectors = Vec::new();
+        let mut errors = Vec::new();
+        for integration in declared {
+            let config = &integration.config;
+            let entries = config
+                .profile
+                .iter()
+                .map(|name| (MetadataKind::Profile, name))
+                .chain(
+                    config
+                        .permission_sets
+                        .iter()
+                        .map(|name| (MetadataKind::PermissionSet, name)),
+                )
+                .chain(
+                    config
+                        .permission_set_groups
+                        .iter()
+                        .map(|name| (MetadataKind::PermissionSetGroup, name)),
+                );
+            for (kind, pattern) in entries {
+                match Selector::new(pattern) {
+                    Ok(selector) => selectors.push((kind, selector)),
+                    Err(error) => errors.push(format!("integration {:?}: {error}", config.name)),
+                }
+            }
+        }
+        (Wanted { selectors }, errors)
+    }
+
+    /// Whether a component may belong to an integration user. Muting permission sets are always
+    /// kept (they are few and small); group members are fetched once the groups are known.
+    pub fn wants(&self, component: &Component, root: &Path) -> bool {
+        self.wants_unit(
+            component.kind,
+            &component.name,
+            component.files.first().map(|file| file.fs.as_path()),
+            root,
+        )
+    }
+
+    /// [`Wanted::wants`] before parsing, from what discovery knows.
+    pub fn wants_unit(
+        &self,
+        kind: MetadataKind,
+        name: &str,
+        main_file: Option<&Path>,
+        root: &Path,
+    ) -> bool {
+        kind == MetadataKind::MutingPermissionSet
+            || self.selectors.iter().any(|(wanted_kind, selector)| {
+                *wanted_kind == kind && selector.matches_parts(name, main_file, root)
+            })
+    }
+}
+
+/// Builds the integration users of `declared` from the loaded components. A configured name that
+/// matches nothing is a problem naming what was looked for.
+pub fn build<'a>(
+    declared: &'a [Declared],
+    components: &'a [Component],
+    root: &Path,
+    config_path: Option<String>,
+) -> (Vec<(usize, IntegrationUser<'a>)>, Vec<Problem>) {
+    let mut by_kind_name: HashMap<(MetadataKind, &str), &Component> = HashMap::new();
+    for component in components {
+        by_kind_name
+            .entry((component.kind, component.name.as_str()))
+            .or_insert(component);
+    }
+    let find = |kind: MetadataKind, name: &str| -> Option<&'a Component> {
+        by_kind_name.get(&(kind, name)).copied().or_else(|| {
+            components
+                .iter()
+                .find(|c| c.kind == kind && names_match(&c.name, name))
+        })
+    };
+    let mut users = Vec::new();
+    let mut problems = Vec::new();
+    for (index, integration) in declared.iter().enumerate() {
+        let config = &integration.config;
+        let mut missing = Vec::new();
+        let mut absent_members = Vec::new();
+        let mut user = IntegrationUser {
+            name: config.name.clone(),
+            ..IntegrationUser::default()
+        };
+        let mut seen: BTreeSet<(MetadataKind, String)> = BTreeSet::new();
+        if let Some(profile) = &config.profile {
+            match find(MetadataKind::Profile, profile) {
+                Some(component) => {
+                    seen.insert((component.kind, component.name.clone()));
+                    user.members.push(Member {
+                        component,
+                        role: Role::Profile,
+                        muting: None,
+                    });
+                }
+                None => missing.push(format!(
+                    "profile {profile:?} (no {profile}.profile-meta.xml or {profile}.profile)"
+                )),
+            }
+        }
+        for pattern in &config.permission_sets {
+            let Ok(selector) = Selector::new(pattern) else {
+                continue;
+            };
+            let mut matched: Vec<&Component> = components
+                .iter()
+                .filter(|c| c.kind == MetadataKind::PermissionSet && selector.matches(c, root))
+                .collect();
+            matched.sort_by(|a, b| a.files[0].cmp(&b.files[0]));
+            if matched.is_empty() {
+                missing.push(match selector {
+                    Selector::Name(_) => format!(
+                        "permission set {pattern:?} (no {pattern}.permissionset-meta.xml, {pattern}.permissionset or decomposed {pattern}/ folder)"
+                    ),
+                    _ => format!("permission sets matching {pattern:?}"),
+                });
+            }
+            for component in matched {
+                if seen.insert((component.kind, component.name.clone())) {
+                    user.members.push(Member {
+                        component,
+                        role: Role::PermissionSet,
+                        muting: None,
+                    });
+                }
+            }
+        }
+        for name in &config.permission_set_groups {
+            let Some(group_component) = find(MetadataKind::PermissionSetGroup, name) else {
+                missing.push(format!(
+                    "permission set group {name:?} (no {name}.permissionsetgroup-meta.xml or {name}.permissionsetgroup)"
+                ));
+                continue;
+            };
+            user.groups.push(group_component);
+            let Some(group) = group_component.group() else {
+                continue;
+            };
+            let muting = group
+                .muting_permission_sets
+                .first()
+                .and_then(|muting| find(MetadataKind::MutingPermissionSet, &muting.value));
+            if let Some(muting_name) = group.muting_permission_sets.first()
+                && muting.is_none()
+            {
+                absent_members.push(format!(
+                    "muting permission set {:?} of group {name:?}",
+                    muting_name.value
+                ));
+            }
+            for member in &group.permission_sets {
+                match find(MetadataKind::PermissionSet, &member.value) {
+                    Some(component) => {
+                        if seen.insert((component.kind, component.name.clone())) {
+                            user.members.push(Member {
+                                component,
+                                role: Role::GroupMember {
+                                    group: group_component.name.clone(),
+                                },
+                                muting,
+                            });
+                        }
+                    }
+                    None => absent_members.push(format!(
+                        "permission set {:?}, a member of group {name:?}",
+                        member.value
+                    )),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            problems.push(Problem::error(
+                config_path.clone(),
+                format!(
+                    "integration {:?}: not found in the project: {}",
+                    config.name,
+                    missing.join("; ")
+                ),
+            ));
+        }
+        if !absent_members.is_empty() {
+            // Groups often list permission sets of managed packages that are not in source.
+            problems.push(Problem::warning(
+                config_path.clone(),
+                format!(
+                    "integration {:?}: not in the project, so their grants are not counted: {}",
+                    config.name,
+                    absent_members.join("; ")
+                ),
+            ));
+        }
+        if !user.members.is_empty() {
+            users.push((index, user));
+        }
+    }
+    (users, problems)
+}
+
+/// Names of permission sets that the groups among `components` list, for loading group members.
+pub fn group_member_names(components: &[Component]) -> BTreeSet<String> {
+    components
+        .iter()
+        .filter_map(Component::group)
+        .flat_map(|group| group.permission_sets.iter().map(|name| name.value.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_metadata_api_file_names() {
+        assert!(names_match(
+            "FDS %E2%80%93 Agency %28Approver%29",
+            "FDS – Agency (Approver)"
+        ));
+        assert!(names_match("Admin", "Admin"));
+        assert!(!names_match("Admin", "admin"));
+    }
+}

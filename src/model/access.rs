@@ -1,0 +1,282 @@
+//! What an integration user holds: the union of its profile, its permission sets and the members of
+//! its permission set groups (minus what each group's muting permission set mutes), with the
+//! implications Salesforce applies (Modify All implies every object permission, View All Data and
+//! Modify All Data imply object access, Edit implies Read).
+
+use std::collections::HashMap;
+
+use super::{Component, MetadataKind, ObjectAccess, ObjectFlag, PermissionContainer};
+use crate::catalog::Catalog;
+use crate::source::Span;
+
+/// How a member reached the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    Profile,
+    PermissionSet,
+    /// A permission set contributed by this permission set group.
+    GroupMember {
+        group: String,
+    },
+}
+
+/// One profile or permission set the user holds.
+#[derive(Debug, Clone)]
+pub struct Member<'a> {
+    pub component: &'a Component,
+    pub role: Role,
+    /// The muting permission set of the group that contributes this member.
+    pub muting: Option<&'a Component>,
+}
+
+impl Member<'_> {
+    pub fn permissions(&self) -> Option<&PermissionContainer> {
+        self.component.permissions()
+    }
+}
+
+/// The declared parts of one integration user.
+#[derive(Debug, Clone, Default)]
+pub struct IntegrationUser<'a> {
+    pub name: String,
+    /// Profile first (if any), then permission sets, then group members, each once.
+    pub members: Vec<Member<'a>>,
+    pub groups: Vec<&'a Component>,
+}
+
+impl<'a> IntegrationUser<'a> {
+    pub fn profile(&self) -> Option<&'a Component> {
+        self.members
+            .iter()
+            .find(|member| member.role == Role::Profile)
+            .map(|member| member.component)
+    }
+
+    /// The permission sets the user holds, directly or through a group.
+    pub fn permission_sets(&self) -> impl Iterator<Item = &Member<'a>> {
+        self.members
+            .iter()
+            .filter(|member| member.role != Role::Profile)
+    }
+}
+
+/// A place where something is granted: which member and where in its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrantRef {
+    pub member: usize,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ObjectGrant {
+    /// Union of the flags written for this object (before implications).
+    pub written: ObjectAccess,
+    pub refs: Vec<GrantRef>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldGrant {
+    pub readable: bool,
+    pub editable: bool,
+    pub refs: Vec<GrantRef>,
+}
+
+/// The effective access of a set of members.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    pub user_permissions: HashMap<String, Vec<GrantRef>>,
+    pub objects: HashMap<String, ObjectGrant>,
+    pub fields: HashMap<String, FieldGrant>,
+    pub record_types: HashMap<String, Vec<GrantRef>>,
+}
+
+impl Access {
+    /// The access of the members `include` selects (by index into `user.members`).
+    pub fn of(user: &IntegrationUser<'_>, include: impl Fn(usize, &Member<'_>) -> bool) -> Access {
+        let mut access = Access::default();
+        for (index, member) in user.members.iter().enumerate() {
+            if !include(index, member) {
+                continue;
+            }
+            let Some(container) = member.permissions() else {
+                continue;
+            };
+            let muted = member
+                .muting
+                .and_then(Component::permissions)
+                .map(|muting| &muting.grants);
+            let grants = &container.grants;
+            for permission in grants.user_permissions.iter().filter(|p| p.enabled) {
+                let name = &permission.name.value;
+                if muted.is_some_and(|muted| muted.has_user_permission(name)) {
+                    continue;
+                }
+                access
+                    .user_permissions
+                    .entry(name.clone())
+                    .or_default()
+                    .push(GrantRef {
+                        member: index,
+                        span: permission.name.span,
+                    });
+            }
+            for entry in &grants.object_permissions {
+                let mut written = entry.access;
+                if let Some(muted) = muted.and_then(|m| m.object_permission(&entry.object.value)) {
+                    written = written.minus(muted.access);
+                }
+                let grant = access
+                    .objects
+                    .entry(entry.object.value.clone())
+                    .or_default();
+                grant.written = grant.written.union(written);
+                grant.refs.push(GrantRef {
+                    member: index,
+                    span: entry.span,
+                });
+            }
+            for entry in &grants.field_permissions {
+                let (mut readable, mut editable) = (entry.readable, entry.editable);
+                if let Some(muted) = muted.and_then(|m| m.field_permission(&entry.field.value)) {
+                    readable &= !muted.readable;
+                    editable &= !muted.editable;
+                }
+                let grant = access.fields.entry(entry.field.value.clone()).or_default();
+                grant.readable |= readable || editable;
+                grant.editable |= editable;
+                grant.refs.push(GrantRef {
+                    member: index,
+                    span: entry.span,
+                });
+            }
+            for entry in grants.record_type_visibilities.iter().filter(|e| e.visible) {
+                access
+                    .record_types
+                    .entry(entry.record_type.value.clone())
+                    .or_default()
+                    .push(GrantRef {
+                        member: index,
+                        span: entry.record_type.span,
+                    });
+            }
+        }
+        access
+    }
+
+    pub fn permission(&self, name: &str) -> Option<&GrantRef> {
+        self.user_permissions
+            .get(name)
+            .and_then(|refs| refs.first())
+    }
+
+    pub fn has_permission(&self, name: &str) -> bool {
+        self.permission(name).is_some()
+    }
+
+    /// Object access after Salesforce's implications. Task and Event carry no object permissions:
+    /// their access follows user permissions (`EditTask`, `EditEvent`).
+    pub fn object_access(&self, object: &str, catalog: &Catalog) -> ObjectAccess {
+        if let Some(implied) = catalog.implied_object_access(object) {
+            let mut access = ObjectAccess::NONE;
+            if implied.readable {
+                access.insert(ObjectFlag::Read);
+            }
+            if implied
+                .edit_permission
+                .is_some_and(|permission| self.has_permission(permission))
+            {
+                access.insert(ObjectFlag::Read);
+                access.insert(ObjectFlag::Edit);
+            }
+            return access;
+        }
+        let written = self
+            .objects
+            .get(object)
+            .map_or(ObjectAccess::NONE, |grant| grant.written);
+        let mut access = implied(written);
+        if self.has_permission("ModifyAllData") {
+            access = access.union(ObjectAccess::of(&ObjectFlag::ALL));
+        } else if self.has_permission("ViewAllData") {
+            access = access.union(ObjectAccess::of(&[ObjectFlag::Read, ObjectFlag::ViewAll]));
+        }
+        access
+    }
+
+    /// Field access (readable, editable) after implications: Edit implies Read, View All Fields on
+    /// the object implies Read, and required or system fields (which carry no field permissions)
+    /// follow the object's access.
+    pub fn field_access(&self, field: &str, catalog: &Catalog) -> (bool, bool) {
+        let object = field.split_once('.').map_or(field, |(object, _)| object);
+        let object_access = self.object_access(object, catalog);
+        if catalog.field_without_permissions(field) {
+            return (
+                object_access.contains(ObjectFlag::Read),
+                object_access.contains(ObjectFlag::Edit),
+            );
+        }
+        let (mut readable, editable) = self
+            .fields
+            .get(field)
+            .map_or((false, false), |grant| (grant.readable, grant.editable));
+        readable |= object_access.contains(ObjectFlag::ViewAllFields);
+        // Field-level security only takes effect where the object itself is accessible.
+        (
+            readable && object_access.contains(ObjectFlag::Read),
+            editable && object_access.contains(ObjectFlag::Edit),
+        )
+    }
+
+    pub fn record_type_visible(&self, record_type: &str) -> bool {
+        self.record_types.contains_key(record_type)
+    }
+}
+
+/// Closes written object flags under the dependencies Salesforce applies.
+pub fn implied(written: ObjectAccess) -> ObjectAccess {
+    let mut access = written;
+    if access.contains(ObjectFlag::ModifyAll) {
+        access = access.union(ObjectAccess::of(&[
+            ObjectFlag::Read,
+            ObjectFlag::Create,
+            ObjectFlag::Edit,
+            ObjectFlag::Delete,
+            ObjectFlag::ViewAll,
+        ]));
+    }
+    if access.contains(ObjectFlag::Delete) {
+        access = access.union(ObjectAccess::of(&[ObjectFlag::Read, ObjectFlag::Edit]));
+    }
+    for flag in [ObjectFlag::Create, ObjectFlag::Edit, ObjectFlag::ViewAll] {
+        if access.contains(flag) {
+            access.insert(ObjectFlag::Read);
+        }
+    }
+    access
+}
+
+/// Whether a component kind can be a member of an integration user as a permission set.
+pub fn is_permission_set(component: &Component) -> bool {
+    component.kind == MetadataKind::PermissionSet
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modify_all_implies_everything_but_view_all_fields() {
+        let access = implied(ObjectAccess::of(&[ObjectFlag::ModifyAll]));
+        for flag in [
+            ObjectFlag::Read,
+            ObjectFlag::Create,
+            ObjectFlag::Edit,
+            ObjectFlag::Delete,
+            ObjectFlag::ViewAll,
+        ] {
+            assert!(access.contains(flag), "{flag:?}");
+        }
+        assert!(!access.contains(ObjectFlag::ViewAllFields));
+        assert!(implied(ObjectAccess::of(&[ObjectFlag::Edit])).contains(ObjectFlag::Read));
+    }
+}

@@ -1,0 +1,169 @@
+//! Applying the project's rule settings to findings: `select` / `ignore`, per-rule severities and
+//! `off`, and overrides for some paths or integrations. A setting may name a rule id
+//! (`view-all-data`), a pack (`act-on`) or one pack requirement (`act-on/api-enabled`).
+
+use std::path::Path;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::config::{Config, RuleSetting};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::problem::Problem;
+
+/// Rule settings ready to apply.
+pub struct Settings {
+    select: Vec<String>,
+    ignore: Vec<String>,
+    rules: Vec<(String, RuleSetting)>,
+    overrides: Vec<CompiledOverride>,
+}
+
+struct CompiledOverride {
+    paths: Option<GlobSet>,
+    integrations: Vec<String>,
+    rules: Vec<(String, RuleSetting)>,
+    ignore: Vec<String>,
+}
+
+/// Whether a setting key names this finding: its rule, its pack, or its pack requirement.
+fn names(key: &str, diagnostic: &Diagnostic) -> bool {
+    if key == diagnostic.rule {
+        return true;
+    }
+    diagnostic
+        .origin
+        .as_ref()
+        .is_some_and(|origin| key == origin.pack || key == origin.requirement)
+}
+
+impl Settings {
+    pub fn new(
+        config: &Config,
+        problems: &mut Vec<Problem>,
+        config_path: Option<&str>,
+    ) -> Settings {
+        let mut overrides = Vec::new();
+        for (index, item) in config.overrides.iter().enumerate() {
+            let paths = if item.paths.is_empty() {
+                None
+            } else {
+                let mut builder = GlobSetBuilder::new();
+                for pattern in &item.paths {
+                    match GlobBuilder::new(pattern.trim_start_matches("./"))
+                        .literal_separator(pattern.contains('/'))
+                        .build()
+                    {
+                        Ok(glob) => {
+                            builder.add(glob);
+                        }
+                        Err(error) => problems.push(Problem::error(
+                            config_path.map(str::to_string),
+                            format!(
+                                "overrides[{index}]: invalid path pattern {pattern:?}: {error}"
+                            ),
+                        )),
+                    }
+                }
+                builder.build().ok()
+            };
+            overrides.push(CompiledOverride {
+                paths,
+                integrations: item.integrations.clone(),
+                rules: item.rules.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+                ignore: item.ignore.clone(),
+            });
+        }
+        Settings {
+            select: config.select.clone(),
+            ignore: config.ignore.clone(),
+            rules: config.rules.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            overrides,
+        }
+    }
+
+    /// The finding as the project wants it reported, or `None` when switched off. `root` is the
+    /// directory override paths are relative to.
+    pub fn apply(&self, mut diagnostic: Diagnostic, root: &Path) -> Option<Diagnostic> {
+        if !self.select.is_empty() && !self.select.iter().any(|key| names(key, &diagnostic)) {
+            return None;
+        }
+        if self.ignore.iter().any(|key| names(key, &diagnostic)) {
+            return None;
+        }
+        if !apply_levels(&self.rules, &mut diagnostic) {
+            return None;
+        }
+        for item in &self.overrides {
+            if !item.applies_to(&diagnostic, root) {
+                continue;
+            }
+            if item.ignore.iter().any(|key| names(key, &diagnostic)) {
+                return None;
+            }
+            if !apply_levels(&item.rules, &mut diagnostic) {
+                return None;
+            }
+        }
+        Some(diagnostic)
+    }
+}
+
+/// Applies the most specific matching level (requirement, then pack, then rule); false for `off`.
+fn apply_levels(levels: &[(String, RuleSetting)], diagnostic: &mut Diagnostic) -> bool {
+    let specificity = |key: &str| -> Option<u8> {
+        let origin = diagnostic.origin.as_ref();
+        if origin.is_some_and(|o| o.requirement == key) {
+            Some(3)
+        } else if origin.is_some_and(|o| o.pack == key) {
+            Some(2)
+        } else if diagnostic.rule == key {
+            Some(1)
+        } else {
+            None
+        }
+    };
+    let chosen = levels
+        .iter()
+        .filter_map(|(key, level)| specificity(key).map(|rank| (rank, *level)))
+        .max_by_key(|(rank, _)| *rank);
+    match chosen {
+        None => true,
+        Some((_, RuleSetting::Off)) => false,
+        Some((_, RuleSetting::Error)) => {
+            diagnostic.severity = Severity::Error;
+            true
+        }
+        Some((_, RuleSetting::Warning)) => {
+            diagnostic.severity = Severity::Warning;
+            true
+        }
+        Some((_, RuleSetting::Info)) => {
+            diagnostic.severity = Severity::Info;
+            true
+        }
+    }
+}
+
+impl CompiledOverride {
+    fn applies_to(&self, diagnostic: &Diagnostic, root: &Path) -> bool {
+        if let Some(paths) = &self.paths {
+            let file = &diagnostic.location.path.fs;
+            let relative = file.strip_prefix(root).unwrap_or(file);
+            let by_name = relative
+                .file_name()
+                .is_some_and(|name| paths.is_match(Path::new(name)));
+            if !paths.is_match(relative) && !by_name {
+                return false;
+            }
+        }
+        if !self.integrations.is_empty() {
+            let Some(origin) = &diagnostic.origin else {
+                return false;
+            };
+            if !self.integrations.contains(&origin.integration) {
+                return false;
+            }
+        }
+        true
+    }
+}
