@@ -38,6 +38,13 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule.
     Rules(ListArgs),
+    /// List the shipped vendor packs.
+    Packs(ListArgs),
+    /// Show what a vendor pack requires.
+    Pack {
+        /// A shipped pack id (e.g. act-on) or a path to a pack file.
+        id: String,
+    },
     /// Explain one rule.
     Rule {
         /// The rule id, e.g. object-access-dependency.
@@ -138,6 +145,10 @@ pub fn main() -> ExitCode {
             with_stdout(|out| explain::list_rules(args.format == ListFormat::Json, out))
         }
         Some(Command::Rule { id, format }) => run_rule(&id, format),
+        Some(Command::Packs(args)) => {
+            with_stdout(|out| explain::list_packs(args.format == ListFormat::Json, out))
+        }
+        Some(Command::Pack { id }) => run_pack(&id),
     };
     match result {
         Ok(code) => code,
@@ -165,6 +176,17 @@ fn run_rule(id: &str, format: ListFormat) -> io::Result<ExitCode> {
                 .map(|known| format!(" (did you mean {known}?)"))
                 .unwrap_or_default();
             eprintln!("sflint: error: unknown rule {id:?}{hint}; `sflint rules` lists them");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn run_pack(reference: &str) -> io::Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    match crate::packs::resolve(reference, &cwd, &cwd) {
+        Ok(pack) => with_stdout(|out| explain::show_pack(&pack, out)),
+        Err(problem) => {
+            eprintln!("{problem}");
             Ok(ExitCode::from(2))
         }
     }

@@ -83,3 +83,221 @@ pub fn closest_rule(id: &str) -> Option<&'static str> {
         .map(|meta| meta.id)
         .find(|known| known.contains(id) || id.contains(known))
 }
+
+/// `sflint packs`: every shipped pack with its vendor, confidence and source.
+pub fn list_packs(json: bool, out: &mut dyn Write) -> io::Result<()> {
+    let packs = crate::packs::shipped();
+    if json {
+        let entries: Vec<serde_json::Value> = packs
+            .iter()
+            .map(|pack| {
+                let header = &pack.file.pack;
+                serde_json::json!({
+                    "id": header.id,
+                    "name": header.name,
+                    "summary": header.summary,
+                    "confidence": header.confidence.as_str(),
+                    "source": {
+                        "title": header.source.title,
+                        "url": header.source.url,
+                        "retrieved": header.source.retrieved,
+                    },
+                    "requirements": pack.file.requirements.len(),
+                    "options": pack.file.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &entries)?;
+        return writeln!(out);
+    }
+    let width = packs.iter().map(|pack| pack.id().len()).max().unwrap_or(0);
+    for pack in &packs {
+        let header = &pack.file.pack;
+        writeln!(
+            out,
+            "{:width$}  {:11}  {:2} requirements  {}",
+            header.id,
+            header.confidence.as_str(),
+            pack.file.requirements.len(),
+            header.summary
+        )?;
+    }
+    Ok(())
+}
+
+/// `sflint pack ID`: what a pack requires, in words an admin reads.
+pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<()> {
+    use crate::packs::schema::{Kind, RequirementSpec};
+    let header = &pack.file.pack;
+    writeln!(out, "# {} ({})", header.name, header.id)?;
+    writeln!(out)?;
+    writeln!(out, "{}.", capitalise(&header.summary))?;
+    writeln!(out)?;
+    write!(out, "Source: {}", header.source.title)?;
+    if let Some(url) = &header.source.url {
+        write!(out, " <{url}>")?;
+    }
+    writeln!(out, ", read {}", header.source.retrieved)?;
+    writeln!(out, "Confidence: {}", header.confidence.as_str())?;
+    if header.grants_on == crate::packs::schema::GrantsOn::Profile {
+        writeln!(
+            out,
+            "Grants must be on the profile, not in permission sets."
+        )?;
+    }
+    if header.read_only {
+        writeln!(
+            out,
+            "Read-only: any write access beyond these requirements is excess."
+        )?;
+    }
+    if !pack.file.options.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## Options ([integration.options] in sflint.toml)")?;
+        for option in &pack.file.options {
+            let default = match &option.default {
+                Some(value) => format!(" (default: {value})"),
+                None => " (required)".to_string(),
+            };
+            let choices = if option.choices.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", option.choices.join(" | "))
+            };
+            writeln!(
+                out,
+                "- {}{choices}{default}: {}",
+                option.id, option.description
+            )?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "## Requirements")?;
+    fn describe(requirement: &RequirementSpec) -> String {
+        let list = |fixed: &[String], from: &Option<String>| {
+            let mut parts: Vec<String> = fixed.to_vec();
+            if let Some(option) = from {
+                parts.push(format!("<option {option}>"));
+            }
+            parts.join(", ")
+        };
+        let access = requirement
+            .access
+            .iter()
+            .map(|a| a.flag().label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let permissions: Vec<&str> = requirement
+            .permission
+            .iter()
+            .chain(&requirement.permissions)
+            .map(String::as_str)
+            .collect();
+        match requirement.kind {
+            Kind::UserPermission => format!("enable {}", permissions.join(", ")),
+            Kind::ForbidPermission => format!("must not enable {}", permissions.join(", ")),
+            Kind::ObjectAccess => format!(
+                "{access} on {}",
+                list(&requirement.objects, &requirement.objects_from)
+            ),
+            Kind::FieldAccess => format!(
+                "{} on {}",
+                match requirement.field_access {
+                    Some(crate::packs::schema::FieldAccessName::Edit) => "read and edit",
+                    _ => "read",
+                },
+                list(&requirement.fields, &requirement.fields_from)
+            ),
+            Kind::RecordType => format!(
+                "record types visible: {}{}",
+                list(&requirement.record_types, &requirement.record_types_from),
+                if requirement.exclusive {
+                    " (and no others on those objects)"
+                } else {
+                    ""
+                }
+            ),
+            Kind::ProfileLicense => format!(
+                "profile user license {}{}",
+                requirement.licenses.join(" or "),
+                if requirement.insufficient.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} is insufficient)", requirement.insufficient.join(", "))
+                }
+            ),
+            Kind::PermissionSetLicense => format!(
+                "permission set license none or {}",
+                requirement.licenses.join(" or ")
+            ),
+            Kind::Profile => format!("profile {}", requirement.profiles.join(" or ")),
+            Kind::ProfileDiscouraged => {
+                format!("not profile {}", requirement.profiles.join(" or "))
+            }
+            Kind::FieldCount => format!(
+                "at most {} readable fields on {}",
+                requirement.max.unwrap_or_default(),
+                list(&requirement.objects, &requirement.objects_from)
+            ),
+            Kind::AnyOf => format!(
+                "one of: {}",
+                requirement
+                    .any_of
+                    .iter()
+                    .map(describe)
+                    .collect::<Vec<_>>()
+                    .join("; or ")
+            ),
+            Kind::Unverifiable => format!(
+                "{} (not verifiable in metadata)",
+                requirement.what.as_deref().unwrap_or_default()
+            ),
+        }
+    }
+    for requirement in &pack.file.requirements {
+        let level = match requirement.level {
+            crate::packs::schema::Level::Required => "required",
+            crate::packs::schema::Level::Recommended => "recommended",
+            crate::packs::schema::Level::Informational => "info",
+        };
+        let when = requirement
+            .when
+            .as_ref()
+            .map(|when| {
+                let parts: Vec<String> = when.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                format!(" [when {}]", parts.join(", "))
+            })
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "- {} ({level}){when}: {}",
+            pack.requirement_id(requirement),
+            describe(requirement)
+        )?;
+        writeln!(
+            out,
+            "  \"{}\" ({})",
+            requirement.why.trim(),
+            requirement.source.trim()
+        )?;
+    }
+    if !pack.file.allows.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## Allowed although broad")?;
+        for allow in &pack.file.allows {
+            writeln!(
+                out,
+                "- {}: \"{}\" ({})",
+                allow.permission, allow.why, allow.source
+            )?;
+        }
+    }
+    if !header.notes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## Notes")?;
+        for note in &header.notes {
+            writeln!(out, "- {note}")?;
+        }
+    }
+    Ok(())
+}
