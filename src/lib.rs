@@ -20,6 +20,7 @@ pub mod project;
 pub mod report;
 pub mod settings;
 pub mod source;
+pub mod suppress;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -103,6 +104,7 @@ impl LintResult {
 /// One unit read and, if asked, checked.
 struct Checked {
     component: Option<Component>,
+    suppressions: Vec<suppress::Suppression>,
     diagnostics: Vec<Diagnostic>,
     problems: Vec<Problem>,
 }
@@ -118,6 +120,7 @@ fn check_unit(unit: &Unit, cwd: &Path, context: Option<&Context<'_>>) -> Checked
     }
     Checked {
         component: loaded.component,
+        suppressions: loaded.suppressions,
         diagnostics,
         problems: loaded.problems,
     }
@@ -218,9 +221,11 @@ pub fn lint(options: &LintOptions) -> LintResult {
 
     let mut diagnostics = Vec::new();
     let mut components = Vec::new();
+    let mut suppressions = Vec::new();
     let mut checked_count = 0;
     for result in checked {
         diagnostics.extend(result.diagnostics);
+        suppressions.extend(result.suppressions);
         problems.extend(result.problems);
         if let Some(component) = result.component {
             checked_count += 1;
@@ -243,6 +248,7 @@ pub fn lint(options: &LintOptions) -> LintResult {
         if !declared.is_empty() {
             let extra = load_members(
                 &wanted,
+                &mut suppressions,
                 &units,
                 &mut components,
                 explicit_files.then_some(&root),
@@ -307,6 +313,9 @@ pub fn lint(options: &LintOptions) -> LintResult {
         diagnostics.extend(found);
     }
 
+    let diagnostics = suppress::apply(diagnostics, &suppressions, |file| {
+        linted_files.contains(&file.fs)
+    });
     let settings = Settings::new(&config.config, &mut problems, config_shown.as_deref());
     let mut diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
@@ -332,6 +341,7 @@ pub fn lint(options: &LintOptions) -> LintResult {
 #[allow(clippy::too_many_arguments)]
 fn load_members(
     wanted: &Wanted,
+    suppressions: &mut Vec<suppress::Suppression>,
     units: &[Unit],
     components: &mut Vec<Component>,
     whole_project: Option<&PathBuf>,
@@ -402,6 +412,7 @@ fn load_members(
         });
         for result in results {
             extra_problems.extend(result.problems);
+            suppressions.extend(result.suppressions);
             if let Some(component) = result.component {
                 components.push(component);
             }

@@ -63,6 +63,8 @@ pub fn builtin_metas() -> Vec<&'static RuleMeta> {
     let mut metas: Vec<&'static RuleMeta> = rules().iter().map(|rule| rule.meta()).collect();
     metas.push(&invalid_xml::META);
     metas.extend(crate::packs::findings::metas());
+    metas.push(&crate::suppress::UNUSED);
+    metas.push(&crate::suppress::INVALID);
     metas.sort_by_key(|meta| meta.id);
     metas
 }

@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::discover::Unit;
 use crate::problem::Problem;
 use crate::source::{FileIndex, FilePath, Span};
+use crate::suppress::{self, Suppression};
 
 pub const INVALID_XML: &str = "invalid-xml";
 
@@ -20,6 +21,8 @@ const MAX_FILE_BYTES: u64 = 1 << 30;
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub component: Option<Component>,
+    /// Inline `sflint-disable` directives of the unit's files.
+    pub suppressions: Vec<Suppression>,
     pub diagnostics: Vec<Diagnostic>,
     pub problems: Vec<Problem>,
 }
@@ -49,8 +52,13 @@ pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
                 continue;
             }
         };
-        let parsed =
-            parse::decode(&bytes, index).and_then(|text| parse::parse(text, index, expect));
+        let parsed = parse::decode(&bytes, index).and_then(|text| {
+            let parsed = parse::parse(text, index, expect)?;
+            let (suppressions, problems) = suppress::scan(text, file, index);
+            loaded.suppressions.extend(suppressions);
+            loaded.diagnostics.extend(problems);
+            Ok(parsed)
+        });
         match parsed {
             Ok(parsed) => {
                 for issue in parsed.issues {

@@ -512,7 +512,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             let Some(license) = member.permissions().and_then(|c| c.license.as_ref()) else {
                 continue;
             };
-            if requirement.licenses.iter().any(|l| *l == license.value) {
+            if requirement.licenses.contains(&license.value) {
                 continue;
             }
             evaluation.gaps.push(Gap {
@@ -547,7 +547,10 @@ impl<'i, 'a> Checker<'i, 'a> {
             }
             return;
         };
-        let listed = requirement.profiles.iter().any(|p| *p == profile.name);
+        let listed = requirement
+            .profiles
+            .iter()
+            .any(|p| crate::integrations::names_match(&profile.name, p));
         let at = Target::At(Location::new(&profile.files[0], profile.root));
         if requirement.kind == Kind::Profile && !listed {
             evaluation.gaps.push(Gap {
