@@ -62,14 +62,20 @@ fn default_severities() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Built-in rule ids; vendor pack rules carry a `pack/` prefix and are tested elsewhere.
-fn builtin_rule_ids(severities: &BTreeMap<String, String>) -> Vec<String> {
-    severities
-        .keys()
-        .filter(|id| !id.contains('/'))
-        .cloned()
-        .collect()
-}
+/// The rules that judge each profile or permission set on its own. The other listed rules judge an
+/// integration user declared in `sflint.toml` against its vendor pack and are tested with the packs.
+const COMPONENT_RULES: [&str; 10] = [
+    "duplicate-entry",
+    "field-access-dependency",
+    "invalid-xml",
+    "license-mismatch",
+    "missing-api-enabled",
+    "modify-all-data",
+    "object-access-dependency",
+    "permission-dependency",
+    "unknown-user-permission",
+    "view-all-data",
+];
 
 fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -409,16 +415,21 @@ fn format_fixtures_produce_exactly_their_expected_findings() {
 #[test]
 fn every_builtin_rule_has_a_pass_and_a_fail_fixture() {
     let severities = default_severities();
-    let rules = builtin_rule_ids(&severities);
+    for rule in COMPONENT_RULES {
+        assert!(
+            severities.contains_key(rule),
+            "sflint rules does not list {rule}"
+        );
+    }
     let on_disk: Vec<String> = fixture_dirs(&fixtures_root().join("rules"))
         .iter()
         .map(|dir| dir.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert_eq!(
-        on_disk, rules,
+        on_disk, COMPONENT_RULES,
         "fixtures/rules/ must hold one folder per built-in rule"
     );
-    for rule in &rules {
+    for rule in COMPONENT_RULES {
         let dir = fixtures_root().join("rules").join(rule);
         let cases: Vec<String> = fixture_dirs(&dir)
             .iter()
@@ -431,8 +442,8 @@ fn every_builtin_rule_has_a_pass_and_a_fail_fixture() {
 #[test]
 fn fail_fixtures_expect_their_own_rule_and_pass_fixtures_expect_nothing() {
     let severities = default_severities();
-    for rule in builtin_rule_ids(&severities) {
-        let dir = fixtures_root().join("rules").join(&rule);
+    for rule in COMPONENT_RULES {
+        let dir = fixtures_root().join("rules").join(rule);
         let mut errors = Vec::new();
         let expectations = |case: &str, errors: &mut Vec<String>| -> Vec<Finding> {
             let case_dir = dir.join(case);
