@@ -133,6 +133,14 @@ pub struct CheckArgs {
     /// pack file), without a configuration file.
     #[arg(long, value_name = "PACK")]
     pub pack: Option<String>,
+
+    /// Report only findings that this baseline file does not record; list its stale entries.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in FILE and exit with 0: adopt sflint on an existing project.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub generate_baseline: Option<PathBuf>,
 }
 
 /// Parses the process arguments and runs.
@@ -208,10 +216,32 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             (None, false) => ConfigSource::Discover,
         },
         pack: args.pack.clone(),
+        baseline: args.baseline.clone(),
     };
     let result = crate::lint(&options);
     for problem in &result.problems {
         eprintln!("{problem}");
+    }
+    if let Some(path) = &args.generate_baseline {
+        let baseline = crate::baseline::Baseline::of(&result.diagnostics, &result.root);
+        std::fs::write(path, baseline.to_json()).map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!("cannot write {}: {error}", path.display()),
+            )
+        })?;
+        eprintln!(
+            "sflint: recorded {} in {} ({}); check with --baseline {}",
+            report::plural(result.diagnostics.len(), "finding"),
+            path.display(),
+            report::plural(baseline.findings.len(), "entry"),
+            path.display()
+        );
+        return Ok(if result.has_fatal_problem() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
 
     let format = args.format.unwrap_or(Format::Human);

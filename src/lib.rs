@@ -5,6 +5,7 @@
 //! built-in rules ([`checks`]) -> integration users and vendor packs ([`integrations`], [`packs`]) ->
 //! project settings ([`settings`]) -> findings ([`diagnostic`]) -> reporters ([`report`]).
 
+pub mod baseline;
 pub mod catalog;
 pub mod checks;
 pub mod cli;
@@ -63,6 +64,8 @@ pub struct LintOptions {
     pub config: ConfigSource,
     /// `--pack ID`: treat the files given as one integration user checked against this pack.
     pub pack: Option<String>,
+    /// `--baseline FILE`: report only findings the baseline does not record.
+    pub baseline: Option<PathBuf>,
 }
 
 impl LintOptions {
@@ -73,6 +76,7 @@ impl LintOptions {
             cwd,
             config: ConfigSource::Discover,
             pack: None,
+            baseline: None,
         }
     }
 }
@@ -91,6 +95,13 @@ pub struct LintResult {
     pub components: usize,
     /// Number of integration users checked against their packs.
     pub integrations: usize,
+    /// The directory baseline and override paths are relative to: the project root, else the
+    /// working directory.
+    pub root: PathBuf,
+    /// Findings hidden because the baseline records them.
+    pub baselined: usize,
+    /// Baseline entries that no longer occur.
+    pub stale_baseline: Vec<baseline::Entry>,
 }
 
 impl LintResult {
@@ -323,6 +334,45 @@ pub fn lint(options: &LintOptions) -> LintResult {
         .collect();
     diagnostics.sort_by(Diagnostic::report_order);
     diagnostics.dedup_by(|a, b| a.report_order(b).is_eq());
+
+    let (mut baselined, mut stale_baseline) = (0, Vec::new());
+    if let Some(path) = &options.baseline {
+        let path = discover::absolute(path, cwd);
+        let shown = source::display_path(&path, cwd);
+        match std::fs::read_to_string(&path)
+            .map_err(|error| format!("cannot read baseline: {error}"))
+            .and_then(|text| baseline::Baseline::parse(&text))
+        {
+            Ok(recorded) => {
+                let (kept, hidden, stale) = recorded.filter(diagnostics, &root);
+                diagnostics = kept;
+                baselined = hidden;
+                for entry in &stale {
+                    problems.push(Problem::warning(
+                        Some(shown.clone()),
+                        format!(
+                            "stale baseline entry: {} {} {}{} no longer found{}; regenerate with --generate-baseline",
+                            entry.rule,
+                            entry.path,
+                            entry.element,
+                            entry
+                                .integration
+                                .as_ref()
+                                .map(|name| format!(" ({name})"))
+                                .unwrap_or_default(),
+                            if entry.count > 1 {
+                                format!(" {} times", entry.count)
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    ));
+                }
+                stale_baseline = stale;
+            }
+            Err(message) => problems.push(Problem::error(Some(shown), message)),
+        }
+    }
     problems.sort();
     problems.dedup();
     LintResult {
@@ -332,6 +382,9 @@ pub fn lint(options: &LintOptions) -> LintResult {
         files: linted_files.len(),
         components: checked_count,
         integrations: integrations_checked,
+        root,
+        baselined,
+        stale_baseline,
     }
 }
 

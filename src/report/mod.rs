@@ -61,12 +61,26 @@ pub fn render(
 /// `3 errors, 1 warning and 2 infos in 12 files` style counts.
 pub fn summary_line(result: &LintResult) -> String {
     let tally = crate::diagnostic::Tally::of(&result.diagnostics);
+    let scope = format!(
+        "{} ({}{})",
+        plural(result.components, "component"),
+        plural(result.files, "file"),
+        if result.integrations > 0 {
+            format!(", {}", plural(result.integrations, "integration user"))
+        } else {
+            String::new()
+        }
+    );
+    let baselined = if result.baselined > 0 {
+        format!(
+            "; {} hidden by the baseline",
+            plural(result.baselined, "finding")
+        )
+    } else {
+        String::new()
+    };
     if result.diagnostics.is_empty() {
-        return format!(
-            "No findings in {} ({}).",
-            plural(result.components, "component"),
-            plural(result.files, "file")
-        );
+        return format!("No findings in {scope}{baselined}.");
     }
     let mut parts = Vec::new();
     if tally.errors > 0 {
@@ -85,16 +99,14 @@ pub fn summary_line(result: &LintResult) -> String {
             format!("{} and {last}", parts.join(", "))
         }
     };
-    format!(
-        "Found {counts} in {} ({}).",
-        plural(result.components, "component"),
-        plural(result.files, "file")
-    )
+    format!("Found {counts} in {scope}{baselined}.")
 }
 
 pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
+    } else if let Some(stem) = noun.strip_suffix('y') {
+        format!("{count} {stem}ies")
     } else {
         format!("{count} {noun}s")
     }
