@@ -36,6 +36,13 @@ pub struct Cli {
 pub enum Command {
     /// Lint the project around PATH (default: the current directory), or exactly the files given.
     Check(CheckArgs),
+    /// Write a commented starter sflint.toml for the project around PATH (default: here).
+    Init {
+        path: Option<PathBuf>,
+        /// Overwrite an existing sflint.toml.
+        #[arg(long)]
+        force: bool,
+    },
     /// List every rule.
     Rules(ListArgs),
     /// List the shipped vendor packs.
@@ -153,6 +160,7 @@ pub fn main() -> ExitCode {
             with_stdout(|out| explain::list_rules(args.format == ListFormat::Json, out))
         }
         Some(Command::Rule { id, format }) => run_rule(&id, format),
+        Some(Command::Init { path, force }) => run_init(path, force),
         Some(Command::Packs(args)) => {
             with_stdout(|out| explain::list_packs(args.format == ListFormat::Json, out))
         }
@@ -187,6 +195,33 @@ fn run_rule(id: &str, format: ListFormat) -> io::Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+fn run_init(path: Option<PathBuf>, force: bool) -> io::Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    let start = crate::discover::absolute(path.as_deref().unwrap_or(&cwd), &cwd);
+    if !start.is_dir() {
+        eprintln!("sflint: error: {}: not a directory", start.display());
+        return Ok(ExitCode::from(2));
+    }
+    let starter = crate::init::starter(&start);
+    let shown = crate::source::display_path(&starter.path, &cwd);
+    if starter.path.exists() && !force {
+        eprintln!("sflint: error: {shown} already exists (use --force to overwrite it)");
+        return Ok(ExitCode::from(2));
+    }
+    std::fs::write(&starter.path, &starter.text)
+        .map_err(|error| io::Error::new(error.kind(), format!("cannot write {shown}: {error}")))?;
+    let declared = if starter.declared.is_empty() {
+        "no integration user declared yet: edit it to add yours".to_string()
+    } else {
+        format!(
+            "declared integration users for {}",
+            starter.declared.join(", ")
+        )
+    };
+    eprintln!("sflint: wrote {shown}; {declared}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_pack(reference: &str) -> io::Result<ExitCode> {

@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod explain;
+pub mod init;
 pub mod integrations;
 pub mod model;
 pub mod packs;
