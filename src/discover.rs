@@ -173,20 +173,20 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
             .collect()
     };
 
-    let project_root = paths.first().and_then(|first| project::find_root(first));
-    if let Some(root) = &project_root {
-        match Project::load(root) {
-            Ok(project) => discovery.project = Some(project),
-            Err(error) => discovery.problems.push(
-                Problem::error(Some(display_path(&error.path, cwd)), error.message)
-                    .at(error.line, error.column),
-            ),
-        }
+    // Paths may lie in different projects, and the first one may not exist: each path is scanned with
+    // the project around it. The result carries the first path's project.
+    let mut projects = BTreeMap::new();
+    if let Some(root) = paths.first().and_then(|first| project::find_root(first)) {
+        discovery.project = project_at(&root, &mut projects, &mut discovery.problems, cwd);
     }
 
     let mut collector = Collector::default();
     for path in &paths {
-        let root = project::find_root(path).unwrap_or_else(|| {
+        let project_root = project::find_root(path);
+        let project = project_root
+            .as_deref()
+            .and_then(|root| project_at(root, &mut projects, &mut discovery.problems, cwd));
+        let root = project_root.unwrap_or_else(|| {
             if path.is_dir() {
                 path.clone()
             } else {
@@ -209,7 +209,7 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
             }
         };
         if metadata.is_dir() {
-            for dir in scan_roots(path, discovery.project.as_ref().filter(|p| p.root == root)) {
+            for dir in scan_roots(path, project.as_ref()) {
                 walk(&dir, &filter, &mut collector, &mut discovery.problems, cwd);
             }
         } else {
@@ -231,6 +231,29 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
     }
     discovery.units = collector.into_units();
     discovery
+}
+
+/// The project whose root is `root`, read once however many paths lie in it; a project file that
+/// cannot be read is reported once.
+fn project_at(
+    root: &Path,
+    projects: &mut BTreeMap<PathBuf, Option<Project>>,
+    problems: &mut Vec<Problem>,
+    cwd: &Path,
+) -> Option<Project> {
+    projects
+        .entry(root.to_path_buf())
+        .or_insert_with(|| match Project::load(root) {
+            Ok(project) => Some(project),
+            Err(error) => {
+                problems.push(
+                    Problem::error(Some(display_path(&error.path, cwd)), error.message)
+                        .at(error.line, error.column),
+                );
+                None
+            }
+        })
+        .clone()
 }
 
 /// The directories to walk for a directory argument: the package directories inside it, or the
@@ -476,6 +499,57 @@ mod tests {
         let found = discover(&options, root);
         let names: Vec<_> = found.units.iter().map(|u| u.name.as_str()).collect();
         assert_eq!(names, ["A"]);
+    }
+
+    #[test]
+    fn each_path_is_scanned_with_its_own_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for project in ["a", "b"] {
+            touch(
+                &root
+                    .join(project)
+                    .join("force-app/In.permissionset-meta.xml"),
+            );
+            touch(
+                &root
+                    .join(project)
+                    .join("outside/Out.permissionset-meta.xml"),
+            );
+            std::fs::write(
+                root.join(project).join("sfdx-project.json"),
+                r#"{"packageDirectories":[{"path":"force-app"}]}"#,
+            )
+            .unwrap();
+        }
+        // Neither a second project nor a first path that does not exist may widen the scan beyond
+        // the package directories.
+        let cases: [(&[&str], &[&str]); 2] = [
+            (
+                &["a", "b"],
+                &[
+                    "a/force-app/In.permissionset-meta.xml",
+                    "b/force-app/In.permissionset-meta.xml",
+                ],
+            ),
+            (
+                &["missing", "b"],
+                &["b/force-app/In.permissionset-meta.xml"],
+            ),
+        ];
+        for (paths, expected) in cases {
+            let options = DiscoverOptions {
+                paths: paths.iter().map(PathBuf::from).collect(),
+                ..Default::default()
+            };
+            let found = discover(&options, root);
+            let files: Vec<String> = found
+                .units
+                .iter()
+                .map(|unit| display_path(&unit.files[0], root))
+                .collect();
+            assert_eq!(files, expected, "{paths:?}");
+        }
     }
 
     #[test]
