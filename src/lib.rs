@@ -142,7 +142,17 @@ fn load_config(options: &LintOptions) -> Result<LoadedConfig, Problem> {
     let path = match &options.config {
         ConfigSource::Isolated => return Ok(LoadedConfig::default()),
         ConfigSource::File(path) => Some(discover::absolute(path, &options.cwd)),
-        ConfigSource::Discover => config::find(&options.cwd),
+        // Upward from the working directory first; failing that, from the first path given, so
+        // that `sflint check path/to/project` uses that project's configuration.
+        ConfigSource::Discover => config::find(&options.cwd).or_else(|| {
+            let first = discover::absolute(options.discover.paths.first()?, &options.cwd);
+            let start = if first.is_dir() {
+                first
+            } else {
+                first.parent()?.to_path_buf()
+            };
+            config::find(&start)
+        }),
     };
     match path {
         Some(path) => config::load(&path, &options.cwd),
