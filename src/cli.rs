@@ -65,6 +65,8 @@ pub enum Command {
 pub enum ListFormat {
     Human,
     Json,
+    /// A Markdown table (`sflint packs` only; the README's pack table).
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -161,9 +163,10 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Rule { id, format }) => run_rule(&id, format),
         Some(Command::Init { path, force }) => run_init(path, force),
-        Some(Command::Packs(args)) => {
-            with_stdout(|out| explain::list_packs(args.format == ListFormat::Json, out))
-        }
+        Some(Command::Packs(args)) => with_stdout(|out| match args.format {
+            ListFormat::Markdown => out.write_all(explain::pack_table_markdown().as_bytes()),
+            format => explain::list_packs(format == ListFormat::Json, out),
+        }),
         Some(Command::Pack { id }) => run_pack(&id),
     };
     match result {

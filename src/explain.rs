@@ -301,3 +301,28 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
     }
     Ok(())
 }
+
+/// The README's table of shipped packs, generated from the pack files (a test keeps the README in
+/// step with them).
+pub fn pack_table_markdown() -> String {
+    let mut out = String::from(
+        "| pack | vendor | confidence | requirements | source |\n|---|---|---|---|---|\n",
+    );
+    for pack in crate::packs::shipped() {
+        let header = &pack.file.pack;
+        let source = match &header.source.url {
+            Some(url) => format!("[{}]({url})", header.source.title),
+            None => header.source.title.clone(),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {}, read {} |\n",
+            header.id,
+            header.name,
+            header.confidence.as_str(),
+            pack.file.requirements.len(),
+            source,
+            header.source.retrieved
+        ));
+    }
+    out
+}
