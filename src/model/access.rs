@@ -5,7 +5,10 @@
 
 use std::collections::HashMap;
 
-use super::{Component, MetadataKind, ObjectAccess, ObjectFlag, PermissionContainer};
+use super::{
+    Component, FieldPermission, MetadataKind, ObjectAccess, ObjectFlag, ObjectPermission,
+    PermissionContainer,
+};
 use crate::catalog::Catalog;
 use crate::source::Span;
 
@@ -33,6 +36,70 @@ impl Member<'_> {
     pub fn permissions(&self) -> Option<&PermissionContainer> {
         self.component.permissions()
     }
+
+    fn muted(&self) -> Option<&super::Grants> {
+        self.muting
+            .and_then(Component::permissions)
+            .map(|muting| &muting.grants)
+    }
+
+    /// Whether the group that contributes this member mutes the user permission.
+    pub fn mutes_permission(&self, name: &str) -> bool {
+        self.muted()
+            .is_some_and(|muted| muted.has_user_permission(name))
+    }
+
+    /// The flags of one of this member's object entries that its group's muting leaves.
+    pub fn unmuted_object(&self, entry: &ObjectPermission) -> ObjectAccess {
+        match self
+            .muted()
+            .and_then(|muted| muted.object_permission(&entry.object.value))
+        {
+            Some(muted) => entry.access.minus(muted_closure(muted.access)),
+            None => entry.access,
+        }
+    }
+
+    /// (readable, editable) of one of this member's field entries after its group's muting; muting
+    /// Read mutes Edit, which depends on it.
+    pub fn unmuted_field(&self, entry: &FieldPermission) -> (bool, bool) {
+        match self
+            .muted()
+            .and_then(|muted| muted.field_permission(&entry.field.value))
+        {
+            Some(muted) => (
+                entry.readable && !muted.readable,
+                entry.editable && !muted.readable && !muted.editable,
+            ),
+            None => (entry.readable, entry.editable),
+        }
+    }
+}
+
+/// What muting `flags` takes away: a muted flag also mutes every flag that depends on it, or the
+/// implications in [`implied`] would give it back (Edit implies Read, so muting Read alone while
+/// Edit stays would otherwise leave Read in place).
+pub fn muted_closure(flags: ObjectAccess) -> ObjectAccess {
+    let mut muted = flags;
+    if muted.contains(ObjectFlag::Read) {
+        muted = muted.union(ObjectAccess::of(&[
+            ObjectFlag::Create,
+            ObjectFlag::Edit,
+            ObjectFlag::Delete,
+            ObjectFlag::ViewAll,
+            ObjectFlag::ModifyAll,
+        ]));
+    }
+    if muted.contains(ObjectFlag::Edit) {
+        muted = muted.union(ObjectAccess::of(&[
+            ObjectFlag::Delete,
+            ObjectFlag::ModifyAll,
+        ]));
+    }
+    if muted.contains(ObjectFlag::Delete) || muted.contains(ObjectFlag::ViewAll) {
+        muted.insert(ObjectFlag::ModifyAll);
+    }
+    muted
 }
 
 /// The declared parts of one integration user.
@@ -101,14 +168,10 @@ impl Access {
             let Some(container) = member.permissions() else {
                 continue;
             };
-            let muted = member
-                .muting
-                .and_then(Component::permissions)
-                .map(|muting| &muting.grants);
             let grants = &container.grants;
             for permission in grants.user_permissions.iter().filter(|p| p.enabled) {
                 let name = &permission.name.value;
-                if muted.is_some_and(|muted| muted.has_user_permission(name)) {
+                if member.mutes_permission(name) {
                     continue;
                 }
                 access
@@ -121,10 +184,7 @@ impl Access {
                     });
             }
             for entry in &grants.object_permissions {
-                let mut written = entry.access;
-                if let Some(muted) = muted.and_then(|m| m.object_permission(&entry.object.value)) {
-                    written = written.minus(muted.access);
-                }
+                let written = member.unmuted_object(entry);
                 let grant = access
                     .objects
                     .entry(entry.object.value.clone())
@@ -136,11 +196,7 @@ impl Access {
                 });
             }
             for entry in &grants.field_permissions {
-                let (mut readable, mut editable) = (entry.readable, entry.editable);
-                if let Some(muted) = muted.and_then(|m| m.field_permission(&entry.field.value)) {
-                    readable &= !muted.readable;
-                    editable &= !muted.editable;
-                }
+                let (readable, editable) = member.unmuted_field(entry);
                 let grant = access.fields.entry(entry.field.value.clone()).or_default();
                 grant.readable |= readable || editable;
                 grant.editable |= editable;
@@ -278,5 +334,17 @@ mod tests {
         }
         assert!(!access.contains(ObjectFlag::ViewAllFields));
         assert!(implied(ObjectAccess::of(&[ObjectFlag::Edit])).contains(ObjectFlag::Read));
+    }
+
+    #[test]
+    fn muting_read_leaves_nothing_that_would_imply_it_again() {
+        let granted = ObjectAccess::of(&[ObjectFlag::Read, ObjectFlag::Edit, ObjectFlag::ViewAll]);
+        let left = granted.minus(muted_closure(ObjectAccess::of(&[ObjectFlag::Read])));
+        assert!(!implied(left).contains(ObjectFlag::Read), "{left:?}");
+        let left = granted.minus(muted_closure(ObjectAccess::of(&[ObjectFlag::Edit])));
+        assert_eq!(
+            implied(left),
+            ObjectAccess::of(&[ObjectFlag::Read, ObjectFlag::ViewAll])
+        );
     }
 }
