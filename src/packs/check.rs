@@ -822,7 +822,8 @@ impl<'i, 'a> Checker<'i, 'a> {
             };
             for entry in &container.grants.object_permissions {
                 let allowed = needed.get(&entry.object.value).copied().unwrap_or_default();
-                let excess = entry.access.minus(allowed).union(ObjectAccess::NONE);
+                // What the group's muting permission set removes is not held, so not excess.
+                let excess = member.unmuted_object(entry).minus(allowed);
                 let excess = ObjectAccess::of(
                     &excess
                         .flags()
@@ -851,7 +852,7 @@ impl<'i, 'a> Checker<'i, 'a> {
                 .grants
                 .field_permissions
                 .iter()
-                .filter(|f| f.editable)
+                .filter(|f| member.unmuted_field(f).1)
             {
                 editable.entry(entry.object()).or_default().push(entry);
             }
