@@ -145,8 +145,9 @@ impl<'i, 'a> Checker<'i, 'a> {
                     self.vendor()
                 );
                 gap.fix = Some(format!("Move the grant of {} to the profile.", gap.key));
+                gap.target = Target::Profile;
             }
-            gap.target = Target::Profile;
+            // Other gaps keep their target: `locate` finds it among the profile's entries.
         }
         profile
     }
