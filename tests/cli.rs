@@ -781,3 +781,21 @@ fn human_report_snapshot() {
     assert_eq!(result.code, 1);
     insta::assert_snapshot!(result.stdout);
 }
+
+#[test]
+fn human_report_numbers_lines_of_mixed_line_endings_as_the_findings_do() {
+    // Lines 8 to 12 of this file end with a lone CR, which ends a line for the parser (and for XML).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/encodings");
+    let result = run(
+        &dir,
+        &[
+            "check",
+            "force-app/main/default/permissionsets/Mixed.permissionset-meta.xml",
+            "--color",
+            "never",
+        ],
+    );
+    // A raw CR would send the terminal's cursor back over what was printed.
+    assert!(!result.stdout.contains('\r'));
+    insta::assert_snapshot!(result.stdout);
+}

@@ -71,12 +71,28 @@ impl SourceCache {
             self.path = Some(Arc::clone(path));
             // Decoded exactly as the parser decoded it, so that span offsets line up.
             self.source = std::fs::read(&path.fs).ok().and_then(|bytes| {
-                let text = parse::decode(&bytes, 0).ok()?.to_string();
+                let text = lone_cr_to_lf(parse::decode(&bytes, 0).ok()?);
                 Some(Arc::new(NamedSource::new(&path.display, text)))
             });
         }
         self.source.clone()
     }
+}
+
+/// The parser, as XML prescribes, ends a line at a lone `\r` (old Mac line end) too; miette only at
+/// `\n`, so it would number lines differently and print the raw `\r`, which sends the terminal's
+/// cursor back over the line. `\r` and `\n` are both one byte: every span offset stays valid.
+fn lone_cr_to_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 struct Report<'a> {
