@@ -379,6 +379,26 @@ fn files_named_explicitly_are_the_only_ones_linted() {
 }
 
 #[test]
+fn naming_one_part_of_a_decomposed_permission_set_lints_the_whole_set() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/decomposed");
+    let part = "force-app/main/default/permissionsets/Sales/Sales.userPermission-meta.xml";
+    let report = json(&run(&dir, &["check", part, "--format", "json"]).stdout);
+    // The main file, both user permission files, the custom permissions and two object settings.
+    assert_eq!(report["summary"]["files"], 6);
+    assert_eq!(report["summary"]["components"], 1);
+    // The license (main file) and the Campaign access (another part) only meet in the whole set.
+    assert!(
+        findings(&report).contains(&(
+            "force-app/main/default/permissionsets/Sales/objectSettings/Campaign.objectSettings-meta.xml"
+                .to_string(),
+            10,
+            "license-mismatch".to_string()
+        )),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_directory_is_scanned_within_its_package_directories() {
     let dir = fixture("mixed");
     let report = json(&run(&dir, &["check", "--format", "json"]).stdout);
