@@ -209,7 +209,14 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
             }
         };
         if metadata.is_dir() {
-            for dir in scan_roots(path, project.as_ref()) {
+            let roots = scan_roots(path, project.as_ref());
+            if roots.is_empty() {
+                discovery.problems.push(Problem::warning(
+                    Some(display_path(path, cwd)),
+                    "nothing to lint: no package directory of sfdx-project.json lies here",
+                ));
+            }
+            for dir in roots {
                 walk(&dir, &filter, &mut collector, &mut discovery.problems, cwd);
             }
         } else {

@@ -573,12 +573,20 @@ impl<'a> Parser<'a> {
         self.issues.push(ParseIssue { message, span });
     }
 
-    fn boolean(&mut self, element: &[u8], value: &str, mark: Mark, end: usize) -> bool {
+    /// An `xsd:boolean` (`true`, `false`, `1`, `0`; case-insensitive as retrieved files say `True`),
+    /// or `None` after reporting anything else.
+    fn parse_boolean(
+        &mut self,
+        element: &[u8],
+        value: &str,
+        mark: Mark,
+        end: usize,
+    ) -> Option<bool> {
         let value = value.trim();
-        if value.eq_ignore_ascii_case("true") {
-            true
-        } else if value.eq_ignore_ascii_case("false") {
-            false
+        if value.eq_ignore_ascii_case("true") || value == "1" {
+            Some(true)
+        } else if value.eq_ignore_ascii_case("false") || value == "0" {
+            Some(false)
         } else {
             let element = String::from_utf8_lossy(element);
             self.issue(
@@ -586,8 +594,14 @@ impl<'a> Parser<'a> {
                 end,
                 format!("<{element}> must be true or false, found {value:?}"),
             );
-            false
+            None
         }
+    }
+
+    /// A grant flag: an unreadable value grants nothing.
+    fn boolean(&mut self, element: &[u8], value: &str, mark: Mark, end: usize) -> bool {
+        self.parse_boolean(element, value, mark, end)
+            .unwrap_or(false)
     }
 
     fn set_scalar(&mut self, body: &mut Body, name: &[u8], value: &str, mark: Mark, end: usize) {
@@ -603,13 +617,17 @@ impl<'a> Parser<'a> {
                     container.license = Some(text());
                 }
                 b"label" => container.label = Some(text()),
+                // An unreadable value leaves these unknown rather than guessing `false`: a
+                // profile must not pass for a standard one because its <custom> is garbled.
                 b"custom" => {
-                    let custom = self.boolean(name, value, mark, end);
-                    container.custom = Some(Spanned::new(custom, span));
+                    container.custom = self
+                        .parse_boolean(name, value, mark, end)
+                        .map(|custom| Spanned::new(custom, span));
                 }
                 b"hasActivationRequired" => {
-                    let required = self.boolean(name, value, mark, end);
-                    container.has_activation_required = Some(Spanned::new(required, span));
+                    container.has_activation_required = self
+                        .parse_boolean(name, value, mark, end)
+                        .map(|required| Spanned::new(required, span));
                 }
                 _ => {}
             },
@@ -935,6 +953,20 @@ mod tests {
                 "<objectPermissions> entry has no <object>; Salesforce rejects it"
             ]
         );
+    }
+
+    #[test]
+    fn xsd_booleans_and_garbled_flags() {
+        let text = "<Profile><custom>maybe</custom><userPermissions><enabled>1</enabled><name>ApiEnabled</name></userPermissions></Profile>";
+        let parsed = parse(text, 0, Expect::Component(MetadataKind::Profile)).unwrap();
+        let Body::Permissions(profile) = parsed.body else {
+            panic!()
+        };
+        // Unknown, not "standard": a garbled <custom> must not exempt the profile from rules.
+        assert_eq!(profile.custom, None);
+        assert!(!profile.is_standard_profile());
+        assert!(profile.grants.user_permissions[0].enabled);
+        assert_eq!(parsed.issues.len(), 1);
     }
 
     #[test]
