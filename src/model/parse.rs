@@ -308,7 +308,11 @@ impl<'a> Parser<'a> {
                     ));
                 }
                 Event::Text(text) if is_blank(&text) => {}
-                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                Event::Text(text) => {
+                    let at = start + leading_blanks(&text);
+                    return Err(self.error_at(at, "text before the root element"));
+                }
+                Event::CData(_) | Event::GeneralRef(_) => {
                     return Err(self.error_at(start, "text before the root element"));
                 }
                 Event::DocType(_) => {
@@ -336,6 +340,10 @@ impl<'a> Parser<'a> {
                 Event::Eof => return Ok(()),
                 Event::Text(text) if is_blank(&text) => {}
                 Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(text) => {
+                    let at = start + leading_blanks(&text);
+                    return Err(self.error_at(at, "content after the root element"));
+                }
                 _ => return Err(self.error_at(start, "content after the root element")),
             }
         }
@@ -852,6 +860,12 @@ fn is_blank(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_whitespace())
 }
 
+/// Stray text is reported where it starts, not where the whitespace before it does, which may be
+/// lines earlier.
+fn leading_blanks(text: &str) -> usize {
+    text.bytes().take_while(u8::is_ascii_whitespace).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -928,6 +942,18 @@ mod tests {
         assert!(parse(truncated, 0, Expect::Component(MetadataKind::PermissionSet)).is_err());
         let empty = parse("", 0, Expect::Component(MetadataKind::PermissionSet)).unwrap_err();
         assert!(empty.message.contains("no XML element"));
+    }
+
+    #[test]
+    fn stray_text_is_reported_where_it_starts() {
+        let before = "\n\n   hello\n<PermissionSet/>\n";
+        let error = parse(before, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap_err();
+        assert_eq!(error.message, "text before the root element");
+        assert_eq!((error.span.line, error.span.column), (3, 4));
+        let after = "<PermissionSet/>\r\n\r\n  junk\n";
+        let error = parse(after, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap_err();
+        assert_eq!(error.message, "content after the root element");
+        assert_eq!((error.span.line, error.span.column), (3, 3));
     }
 
     #[test]
