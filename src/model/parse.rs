@@ -362,6 +362,9 @@ impl<'a> Parser<'a> {
         // The element whose text is being collected, and the depth it sits at.
         let mut capture: Option<(&'static [u8], usize, Mark)> = None;
         let mut value = String::new();
+        let mut scalars = Seen::default();
+        let mut fields = Seen::default();
+        let mut entry_name = String::new();
         loop {
             let (start, event) = self.next()?;
             match event {
@@ -376,8 +379,11 @@ impl<'a> Parser<'a> {
                             }
                             None => {
                                 let qualified = element.name();
-                                entry = Entry::for_element(local(qualified.as_ref().as_bytes()));
+                                let name = local(qualified.as_ref().as_bytes());
+                                entry = Entry::for_element(name);
                                 entry_start = mark;
+                                fields.clear();
+                                entry_name = String::from_utf8_lossy(name).into_owned();
                             }
                         }
                     } else if depth == 2
@@ -394,7 +400,10 @@ impl<'a> Parser<'a> {
                         let mark = self.mark(start);
                         let end = self.position();
                         match local_name(&element).filter(|name| is_scalar(body, name)) {
-                            Some(name) => self.set_scalar(body, name, "", mark, end),
+                            Some(name) => {
+                                self.check_single(&mut scalars, name, None, mark, end);
+                                self.set_scalar(body, name, "", mark, end);
+                            }
                             None => {
                                 let qualified = element.name();
                                 let empty =
@@ -408,6 +417,7 @@ impl<'a> Parser<'a> {
                     {
                         let mark = self.mark(start);
                         let end = self.position();
+                        self.check_single(&mut fields, name, Some(&entry_name), mark, end);
                         self.set_field(&mut entry, name, "", mark, end);
                     }
                 }
@@ -421,8 +431,10 @@ impl<'a> Parser<'a> {
                     {
                         capture = None;
                         if at == 1 {
+                            self.check_single(&mut scalars, name, None, mark, end);
                             self.set_scalar(body, name, &value, mark, end);
                         } else {
+                            self.check_single(&mut fields, name, Some(&entry_name), mark, end);
                             self.set_field(&mut entry, name, &value, mark, end);
                         }
                     }
@@ -470,6 +482,8 @@ impl<'a> Parser<'a> {
         root_span: Span,
     ) -> Result<(), ParseError> {
         let mut entry = Entry::for_element(root);
+        let entry_name = String::from_utf8_lossy(root).into_owned();
+        let mut fields = Seen::default();
         let mut depth = 0usize;
         let mut capture: Option<(&'static [u8], Mark)> = None;
         let mut value = String::new();
@@ -492,6 +506,7 @@ impl<'a> Parser<'a> {
                     {
                         let mark = self.mark(start);
                         let end = self.position();
+                        self.check_single(&mut fields, name, Some(&entry_name), mark, end);
                         self.set_field(&mut entry, name, "", mark, end);
                     }
                 }
@@ -510,6 +525,7 @@ impl<'a> Parser<'a> {
                         && let Some((name, mark)) = capture.take()
                     {
                         let end = self.position();
+                        self.check_single(&mut fields, name, Some(&entry_name), mark, end);
                         self.set_field(&mut entry, name, &value, mark, end);
                     }
                     depth -= 1;
@@ -574,6 +590,30 @@ impl<'a> Parser<'a> {
                 format!("invalid character reference &{name};: {error}"),
             )),
         }
+    }
+
+    /// Salesforce refuses a single-valued element given twice ("Element name is duplicated at this
+    /// location"); without this the model would silently keep only the last of two conflicting
+    /// values, hiding for instance a `<name>ViewAllData</name>` followed by a harmless name.
+    fn check_single(
+        &mut self,
+        seen: &mut Seen,
+        name: &'static [u8],
+        entry: Option<&str>,
+        mark: Mark,
+        end: usize,
+    ) {
+        if is_list(name) || seen.first(name) {
+            return;
+        }
+        let element = String::from_utf8_lossy(name);
+        let message = match entry {
+            Some(entry) => format!(
+                "<{element}> appears more than once in one <{entry}> entry; Salesforce rejects the file"
+            ),
+            None => format!("<{element}> appears more than once; Salesforce rejects the file"),
+        };
+        self.issue(mark, end, message);
     }
 
     fn issue(&mut self, mark: Mark, end: usize, message: String) {
@@ -803,6 +843,30 @@ fn root_body(expect: Expect, root: &[u8]) -> Option<Body> {
     }
 }
 
+/// Names of the single-valued elements met so far in one entry or root.
+#[derive(Default)]
+struct Seen(Vec<&'static [u8]>);
+
+impl Seen {
+    /// Whether this is the first occurrence of `name`; records it.
+    fn first(&mut self, name: &'static [u8]) -> bool {
+        if self.0.contains(&name) {
+            return false;
+        }
+        self.0.push(name);
+        true
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// Kept elements that may repeat: the members of a permission set group.
+fn is_list(name: &[u8]) -> bool {
+    matches!(name, b"permissionSets" | b"mutingPermissionSets")
+}
+
 fn is_scalar(body: &Body, name: &[u8]) -> bool {
     match body {
         Body::Permissions(_) => matches!(
@@ -954,6 +1018,53 @@ mod tests {
         let error = parse(after, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap_err();
         assert_eq!(error.message, "content after the root element");
         assert_eq!((error.span.line, error.span.column), (3, 3));
+    }
+
+    #[test]
+    fn single_valued_elements_given_twice_are_issues() {
+        let text = "<PermissionSet>\n<label>A</label>\n<label>B</label>\n<userPermissions>\n<enabled>true</enabled>\n<name>ViewAllData</name>\n<name>ApiEnabled</name>\n</userPermissions>\n</PermissionSet>";
+        let parsed = parse(text, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap();
+        let issues: Vec<_> = parsed
+            .issues
+            .iter()
+            .map(|issue| (issue.span.line, issue.message.as_str()))
+            .collect();
+        assert_eq!(
+            issues,
+            [
+                (
+                    3,
+                    "<label> appears more than once; Salesforce rejects the file"
+                ),
+                (
+                    7,
+                    "<name> appears more than once in one <userPermissions> entry; Salesforce rejects the file"
+                ),
+            ]
+        );
+        let beta = "<ObjectPermission><object>A</object><allowRead>true</allowRead><allowRead>false</allowRead><object>B</object></ObjectPermission>";
+        let parsed = parse(beta, 0, Expect::DecomposedPart).unwrap();
+        let messages: Vec<_> = parsed
+            .issues
+            .iter()
+            .map(|issue| issue.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "<allowRead> appears more than once in one <ObjectPermission> entry; Salesforce rejects the file",
+                "<object> appears more than once in one <ObjectPermission> entry; Salesforce rejects the file",
+            ]
+        );
+        // Repeated entries and the members of a group are lists, not duplicates of one value.
+        let group = "<PermissionSetGroup><permissionSets>A</permissionSets><permissionSets>B</permissionSets></PermissionSetGroup>";
+        let parsed = parse(
+            group,
+            0,
+            Expect::Component(MetadataKind::PermissionSetGroup),
+        )
+        .unwrap();
+        assert!(parsed.issues.is_empty());
     }
 
     #[test]
