@@ -11,11 +11,12 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"## What it checks
 Every profile, permission set, permission set group and muting permission set file is read as XML.
 A file that is not well-formed (a tag left open, a typo in a closing tag, text before the root, a
-DOCTYPE, an undefined entity, invalid UTF-8 or UTF-16 encoding), a file whose root element is not the
-type its name says (a `<Package>` manifest saved as `admin.profile-meta.xml`), a boolean that is not
-`true` or `false`, an entry without its key (`<objectPermissions>` without `<object>`), and a
-single-valued element given twice (two `<name>`s in one `<userPermissions>`, two `<label>`s) are
-reported here, with the line and column where reading stopped.
+DOCTYPE, an undefined entity, invalid UTF-8 or UTF-16 encoding, a NUL or other control character), a
+file whose root element is not the type its name says (a `<Package>` manifest saved as
+`admin.profile-meta.xml`), a boolean that is not `true` or `false`, an entry without its key
+(`<objectPermissions>` without `<object>`), and a single-valued element given twice (two `<name>`s
+in one `<userPermissions>`, two `<label>`s) are reported here, with the line and column where
+reading stopped.
 
 ## Why it matters
 Salesforce rejects the whole deployment when one file cannot be read. sflint reports the file and

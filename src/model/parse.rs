@@ -59,7 +59,7 @@ pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
         });
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|error| {
+    let text = std::str::from_utf8(bytes).map_err(|error| {
         let valid = error.valid_up_to();
         // The prefix up to `valid` is UTF-8 by definition, so it can be located.
         let text = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
@@ -71,7 +71,30 @@ pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
             ),
             span: tracker.span(file, valid, valid + 1),
         }
-    })
+    })?;
+    // NUL and the other C0 controls are valid UTF-8 but not XML characters, and quick-xml does not
+    // check: without this a UTF-16 file without a byte order mark, or a stray NUL, passed as
+    // metadata (or echoed NULs into element names) although Salesforce rejects the file.
+    if let Some(at) = text
+        .bytes()
+        .position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        // UTF-16 puts a NUL beside the first ASCII character, before or after it.
+        let message = if at < 2 && text.as_bytes()[at] == 0 {
+            "file looks like UTF-16 without a byte order mark; Salesforce metadata files must be UTF-8"
+                .to_string()
+        } else {
+            format!(
+                "character U+{:04X} is not allowed in XML",
+                text.as_bytes()[at]
+            )
+        };
+        return Err(ParseError {
+            message,
+            span: LineTracker::new(text).span(file, at, at + 1),
+        });
+    }
+    Ok(text)
 }
 
 /// Parses `text` (see [`decode`]) as the metadata `expect` names.
@@ -1147,6 +1170,29 @@ mod tests {
         );
         let error = decode(b"<a>\n\xC3\x28</a>", 0).unwrap_err();
         assert_eq!((error.span.line, error.span.column), (2, 1));
+    }
+
+    #[test]
+    fn control_characters_and_utf16_without_bom_are_refused() {
+        let le: Vec<u8> = "<PermissionSet/>".bytes().flat_map(|b| [b, 0]).collect();
+        let be: Vec<u8> = "<PermissionSet/>".bytes().flat_map(|b| [0, b]).collect();
+        for bytes in [le, be] {
+            let error = decode(&bytes, 0).unwrap_err();
+            assert_eq!(
+                error.message,
+                "file looks like UTF-16 without a byte order mark; Salesforce metadata files must be UTF-8"
+            );
+            assert_eq!(
+                (error.span.line, error.span.column),
+                (1, 1 + (bytes[1] == 0) as u32)
+            );
+        }
+        let error = decode(b"<PermissionSet>\r\n\t<label>a\x00b</label>", 0).unwrap_err();
+        assert_eq!(error.message, "character U+0000 is not allowed in XML");
+        assert_eq!((error.span.line, error.span.column), (2, 10));
+        let error = decode("<a>\u{c}</a>".as_bytes(), 0).unwrap_err();
+        assert_eq!(error.message, "character U+000C is not allowed in XML");
+        assert!(decode(b"<a>\t\r\n</a>", 0).is_ok());
     }
 
     #[test]
