@@ -322,6 +322,8 @@ fn walk(
                             display_path(ancestor, cwd)
                         ),
                     ));
+                } else if error.path().is_some_and(is_symlink_cycle) {
+                    problems.push(Problem::warning(path, "skipped: symbolic link loop"));
                 } else if error
                     .io_error()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
@@ -336,6 +338,25 @@ fn walk(
             }
         }
     }
+}
+
+/// Whether `path` is a symbolic link that only ever leads to other links (`a -> b -> a`, or a link to
+/// itself). walkdir reports only loops through directories it has entered; these fail with ELOOP,
+/// which std cannot name on stable, so the chain is followed as far as the kernel would (40 links).
+fn is_symlink_cycle(path: &Path) -> bool {
+    let mut current = path.to_path_buf();
+    for _ in 0..=40 {
+        match std::fs::read_link(&current) {
+            Ok(target) => {
+                current = match current.parent() {
+                    Some(dir) => dir.join(target),
+                    None => target,
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 /// For a file of a decomposed permission set, the folder that holds the set
@@ -426,6 +447,7 @@ impl Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::ProblemLevel;
 
     fn touch(path: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -581,5 +603,49 @@ mod tests {
         let found = discover(&DiscoverOptions::default(), root);
         assert_eq!(found.units.len(), 1);
         assert!(found.problems[0].message.contains("symbolic link loop"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_that_only_lead_to_each_other_are_loops_not_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("a/A.permissionset-meta.xml"));
+        let link = |target: &str, name: &str| {
+            std::os::unix::fs::symlink(target, root.join("a").join(name)).unwrap();
+        };
+        link("Self.permissionset-meta.xml", "Self.permissionset-meta.xml");
+        link("Two.permissionset-meta.xml", "One.permissionset-meta.xml");
+        link("One.permissionset-meta.xml", "Two.permissionset-meta.xml");
+        link(
+            "Nowhere.permissionset-meta.xml",
+            "Broken.permissionset-meta.xml",
+        );
+        let found = discover(&DiscoverOptions::default(), root);
+        assert_eq!(found.units.len(), 1);
+        let problems: Vec<(ProblemLevel, String, String)> = found
+            .problems
+            .iter()
+            .map(|p| (p.level, p.path.clone().unwrap(), p.message.clone()))
+            .collect();
+        let warning = |name: &str, message: &str| {
+            (
+                ProblemLevel::Warning,
+                display_path(&root.join("a").join(name), root),
+                message.to_string(),
+            )
+        };
+        assert_eq!(
+            problems,
+            [
+                warning(
+                    "Broken.permissionset-meta.xml",
+                    "skipped: broken symbolic link"
+                ),
+                warning("One.permissionset-meta.xml", "skipped: symbolic link loop"),
+                warning("Self.permissionset-meta.xml", "skipped: symbolic link loop"),
+                warning("Two.permissionset-meta.xml", "skipped: symbolic link loop"),
+            ]
+        );
     }
 }
