@@ -116,6 +116,8 @@ impl LintResult {
 /// One unit read and, if asked, checked.
 struct Checked {
     component: Option<Component>,
+    /// Whether a component could be read (it may have been dropped since).
+    loaded: bool,
     suppressions: Vec<suppress::Suppression>,
     diagnostics: Vec<Diagnostic>,
     problems: Vec<Problem>,
@@ -131,6 +133,7 @@ fn check_unit(unit: &Unit, cwd: &Path, context: Option<&Context<'_>>) -> Checked
         diagnostics.clear();
     }
     Checked {
+        loaded: loaded.component.is_some(),
         component: loaded.component,
         suppressions: loaded.suppressions,
         diagnostics,
@@ -234,10 +237,21 @@ pub fn lint(options: &LintOptions) -> LintResult {
     let catalog = Catalog::get();
     let context = Context { catalog };
 
+    // Each model is dropped as soon as its rules ran, unless an integration user needs it: memory
+    // stays proportional to the files in flight, not to the project.
     let checked: Vec<Checked> = in_pool(options.threads, &mut problems, || {
         units
             .par_iter()
-            .map(|unit| check_unit(unit, cwd, Some(&context)))
+            .map(|unit| {
+                let mut checked = check_unit(unit, cwd, Some(&context));
+                checked.loaded = checked.component.is_some();
+                if let Some(component) = &checked.component
+                    && !(keep_all || (!declared.is_empty() && wanted.wants(component, &root)))
+                {
+                    checked.component = None;
+                }
+                checked
+            })
             .collect()
     });
 
@@ -249,12 +263,8 @@ pub fn lint(options: &LintOptions) -> LintResult {
         diagnostics.extend(result.diagnostics);
         suppressions.extend(result.suppressions);
         problems.extend(result.problems);
-        if let Some(component) = result.component {
-            checked_count += 1;
-            if keep_all || (!declared.is_empty() && wanted.wants(&component, &root)) {
-                components.push(component);
-            }
-        }
+        checked_count += usize::from(result.loaded);
+        components.extend(result.component);
     }
     let linted_files: HashSet<PathBuf> = units
         .iter()
@@ -305,16 +315,20 @@ pub fn lint(options: &LintOptions) -> LintResult {
                 users
                     .into_iter()
                     .filter(|(_, user)| {
-                        // With explicit files (pre-commit), check the users those files belong to.
+                        // With explicit files (pre-commit), check the users those files belong to:
+                        // a member, one of its groups, or a group's muting permission set.
+                        let touched = |component: &Component| {
+                            component
+                                .files
+                                .iter()
+                                .any(|file| linted_files.contains(&file.fs))
+                        };
                         !explicit_files
                             || config_changed
                             || user.members.iter().any(|member| {
-                                member
-                                    .component
-                                    .files
-                                    .iter()
-                                    .any(|file| linted_files.contains(&file.fs))
+                                touched(member.component) || member.muting.is_some_and(touched)
                             })
+                            || user.groups.iter().any(|group| touched(group))
                     })
                     .map(|(index, user)| Integration {
                         name: declared[index].config.name.clone(),

@@ -711,10 +711,8 @@ fn pre_commit_on_a_file_of_no_integration_reports_no_integration() {
 }
 
 /// A change to a permission set group alone (adding or removing a member) changes what its users
-/// hold, so a pre-commit run on the group file should check them. It does not yet: `lint` picks the
-/// users whose *members'* files were named, and a group is not a member (src/lib.rs).
+/// hold, so a pre-commit run on the group file checks them, although a group is not itself a member.
 #[test]
-#[ignore = "known gap: pre-commit runs on a permission set group or muting permission set file check no integration"]
 fn pre_commit_on_a_permission_set_group_checks_the_users_of_that_group() {
     pre_commit_matches_full_run(
         "force-app/main/default/permissionsetgroups/ActOn_Bundle.permissionsetgroup-meta.xml",

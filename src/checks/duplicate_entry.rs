@@ -1,6 +1,6 @@
 //! `duplicate-entry`: the same permission, object, field or record type listed twice.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{Context, Rule, RuleMeta, describe, finding};
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -48,32 +48,24 @@ impl Rule for DuplicateEntry {
         let grants = &container.grants;
         let mut report =
             |kind: &str, noun: &str, entries: &mut dyn Iterator<Item = (&str, Span)>| {
-                let mut first: HashMap<&str, Span> = HashMap::new();
-                for (key, span) in entries {
-                    match first.get(key) {
-                        None => {
-                            first.insert(key, span);
-                        }
-                        Some(&earlier) => out.push(
-                            finding(
-                                &META,
-                                component,
-                                span,
-                                format!(
-                                    "{noun} {key} is listed more than once in {}",
-                                    describe(component)
-                                ),
-                            )
-                            .with_help(
-                                "Keep one entry and merge the access it should grant into it.",
-                            )
-                            .with_related(
-                                Location::new(component.path(earlier), earlier),
-                                "first listed here",
-                            )
-                            .with_element(format!("{kind}/{key}")),
-                        ),
-                    }
+                for (key, earlier, span) in duplicates(entries) {
+                    out.push(
+                        finding(
+                            &META,
+                            component,
+                            span,
+                            format!(
+                                "{noun} {key} is listed more than once in {}",
+                                describe(component)
+                            ),
+                        )
+                        .with_help("Keep one entry and merge the access it should grant into it.")
+                        .with_related(
+                            Location::new(component.path(earlier), earlier),
+                            "first listed here",
+                        )
+                        .with_element(format!("{kind}/{key}")),
+                    );
                 }
             };
         report(
@@ -108,5 +100,74 @@ impl Rule for DuplicateEntry {
                 .iter()
                 .map(|e| (e.record_type.value.as_str(), e.record_type.span)),
         );
+    }
+}
+
+/// Each repeated key with where it was first listed and where again, in file order.
+///
+/// Salesforce writes entries sorted by key, so in retrieved files repeats are neighbours and one
+/// comparison per entry finds them; hand-edited files out of order fall back to a hash map.
+fn duplicates<'a>(
+    entries: &mut dyn Iterator<Item = (&'a str, Span)>,
+) -> Vec<(&'a str, Span, Span)> {
+    let entries: Vec<(&str, Span)> = entries.collect();
+    let mut found = Vec::new();
+    if entries.windows(2).all(|pair| pair[0].0 <= pair[1].0) {
+        let mut first = 0;
+        for index in 1..entries.len() {
+            if entries[index].0 == entries[first].0 {
+                found.push((entries[index].0, entries[first].1, entries[index].1));
+            } else {
+                first = index;
+            }
+        }
+        return found;
+    }
+    let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
+    seen.reserve(entries.len());
+    for (key, span) in entries {
+        match seen.get(key) {
+            Some(&earlier) => found.push((key, earlier, span)),
+            None => {
+                seen.insert(key, span);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u32) -> Span {
+        Span {
+            line,
+            ..Span::default()
+        }
+    }
+
+    #[test]
+    fn finds_repeats_in_sorted_and_unsorted_entries() {
+        let sorted = [
+            ("A", at(1)),
+            ("B", at(2)),
+            ("B", at(3)),
+            ("B", at(4)),
+            ("C", at(5)),
+        ];
+        let found = duplicates(&mut sorted.into_iter());
+        let lines: Vec<_> = found
+            .iter()
+            .map(|(k, first, again)| (*k, first.line, again.line))
+            .collect();
+        assert_eq!(lines, [("B", 2, 3), ("B", 2, 4)]);
+        let unsorted = [("B", at(1)), ("A", at(2)), ("B", at(3))];
+        let found = duplicates(&mut unsorted.into_iter());
+        let lines: Vec<_> = found
+            .iter()
+            .map(|(k, first, again)| (*k, first.line, again.line))
+            .collect();
+        assert_eq!(lines, [("B", 1, 3)]);
     }
 }

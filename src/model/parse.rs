@@ -6,6 +6,8 @@
 //! element is not what its name says, is a [`ParseError`]; a well-formed file with a bad value (a
 //! boolean that says `yes`, an entry without its key) still yields its model plus [`ParseIssue`]s.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -162,6 +164,48 @@ impl Entry {
             b"loginIpRanges" => Entry::LoginIpRange,
             b"loginHours" => Entry::LoginHours,
             _ => Entry::Ignored,
+        }
+    }
+}
+
+/// The text of the element being read: borrowed from the file when it is one piece (the usual
+/// case), assembled only when entities or CDATA split it.
+#[derive(Default)]
+enum Value<'a> {
+    #[default]
+    Empty,
+    Borrowed(&'a str),
+    Owned(String),
+}
+
+impl<'a> Value<'a> {
+    fn push(&mut self, piece: Cow<'a, str>) {
+        *self = match (std::mem::take(self), piece) {
+            (Value::Empty, Cow::Borrowed(piece)) => Value::Borrowed(piece),
+            (Value::Empty, Cow::Owned(piece)) => Value::Owned(piece),
+            (Value::Borrowed(text), piece) => Value::Owned(format!("{text}{piece}")),
+            (Value::Owned(mut text), piece) => {
+                text.push_str(&piece);
+                Value::Owned(text)
+            }
+        };
+    }
+
+    fn push_char(&mut self, c: char) {
+        let mut text = match std::mem::take(self) {
+            Value::Empty => String::new(),
+            Value::Borrowed(text) => text.to_string(),
+            Value::Owned(text) => text,
+        };
+        text.push(c);
+        *self = Value::Owned(text);
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Value::Empty => "",
+            Value::Borrowed(text) => text,
+            Value::Owned(text) => text,
         }
     }
 }
@@ -384,7 +428,7 @@ impl<'a> Parser<'a> {
         };
         // The element whose text is being collected, and the depth it sits at.
         let mut capture: Option<(&'static [u8], usize, Mark)> = None;
-        let mut value = String::new();
+        let mut value = Value::default();
         let mut scalars = Seen::default();
         let mut fields = Seen::default();
         let mut entry_name = String::new();
@@ -398,7 +442,7 @@ impl<'a> Parser<'a> {
                         match local_name(&element).filter(|name| is_scalar(body, name)) {
                             Some(name) => {
                                 capture = Some((name, 1, mark));
-                                value.clear();
+                                value = Value::default();
                             }
                             None => {
                                 let qualified = element.name();
@@ -415,7 +459,7 @@ impl<'a> Parser<'a> {
                     {
                         let mark = self.mark(start);
                         capture = Some((name, 2, mark));
-                        value.clear();
+                        value = Value::default();
                     }
                 }
                 Event::Empty(element) => {
@@ -455,10 +499,10 @@ impl<'a> Parser<'a> {
                         capture = None;
                         if at == 1 {
                             self.check_single(&mut scalars, name, None, mark, end);
-                            self.set_scalar(body, name, &value, mark, end);
+                            self.set_scalar(body, name, value.as_str(), mark, end);
                         } else {
                             self.check_single(&mut fields, name, Some(&entry_name), mark, end);
-                            self.set_field(&mut entry, name, &value, mark, end);
+                            self.set_field(&mut entry, name, value.as_str(), mark, end);
                         }
                     }
                     if depth == 1 {
@@ -469,18 +513,18 @@ impl<'a> Parser<'a> {
                 }
                 Event::Text(text) => {
                     if capture.is_some() {
-                        value.push_str(&text);
+                        value.push(text.into_inner());
                     }
                 }
                 Event::CData(data) => {
                     if capture.is_some() {
-                        value.push_str(&data);
+                        value.push(data.into_inner());
                     }
                 }
                 Event::GeneralRef(reference) => {
                     let resolved = self.resolve_reference(&reference, start)?;
                     if capture.is_some() {
-                        value.push(resolved);
+                        value.push_char(resolved);
                     }
                 }
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
@@ -509,7 +553,7 @@ impl<'a> Parser<'a> {
         let mut fields = Seen::default();
         let mut depth = 0usize;
         let mut capture: Option<(&'static [u8], Mark)> = None;
-        let mut value = String::new();
+        let mut value = Value::default();
         loop {
             let (start, event) = self.next()?;
             match event {
@@ -520,7 +564,7 @@ impl<'a> Parser<'a> {
                     {
                         let mark = self.mark(start);
                         capture = Some((name, mark));
-                        value.clear();
+                        value = Value::default();
                     }
                 }
                 Event::Empty(element) => {
@@ -549,24 +593,24 @@ impl<'a> Parser<'a> {
                     {
                         let end = self.position();
                         self.check_single(&mut fields, name, Some(&entry_name), mark, end);
-                        self.set_field(&mut entry, name, &value, mark, end);
+                        self.set_field(&mut entry, name, value.as_str(), mark, end);
                     }
                     depth -= 1;
                 }
                 Event::Text(text) => {
                     if capture.is_some() {
-                        value.push_str(&text);
+                        value.push(text.into_inner());
                     }
                 }
                 Event::CData(data) => {
                     if capture.is_some() {
-                        value.push_str(&data);
+                        value.push(data.into_inner());
                     }
                 }
                 Event::GeneralRef(reference) => {
                     let resolved = self.resolve_reference(&reference, start)?;
                     if capture.is_some() {
-                        value.push(resolved);
+                        value.push_char(resolved);
                     }
                 }
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
@@ -912,36 +956,38 @@ fn local(name: &[u8]) -> &[u8] {
 /// other element, whose text is then not even collected.
 fn local_name(element: &BytesStart<'_>) -> Option<&'static [u8]> {
     let qualified = element.name();
-    let name = local(qualified.as_ref().as_bytes());
-    KEPT_NAMES.iter().copied().find(|known| *known == name)
+    kept_name(local(qualified.as_ref().as_bytes()))
 }
 
 /// Every element name whose text the model reads.
-const KEPT_NAMES: [&[u8]; 23] = [
-    b"name",
-    b"enabled",
-    b"object",
-    b"allowCreate",
-    b"allowDelete",
-    b"allowEdit",
-    b"allowRead",
-    b"modifyAllRecords",
-    b"viewAllRecords",
-    b"viewAllFields",
-    b"field",
-    b"readable",
-    b"editable",
-    b"recordType",
-    b"visible",
-    b"default",
-    b"license",
-    b"userLicense",
-    b"label",
-    b"custom",
-    b"hasActivationRequired",
-    b"permissionSets",
-    b"mutingPermissionSets",
-];
+fn kept_name(name: &[u8]) -> Option<&'static [u8]> {
+    Some(match name {
+        b"name" => b"name",
+        b"enabled" => b"enabled",
+        b"object" => b"object",
+        b"allowCreate" => b"allowCreate",
+        b"allowDelete" => b"allowDelete",
+        b"allowEdit" => b"allowEdit",
+        b"allowRead" => b"allowRead",
+        b"modifyAllRecords" => b"modifyAllRecords",
+        b"viewAllRecords" => b"viewAllRecords",
+        b"viewAllFields" => b"viewAllFields",
+        b"field" => b"field",
+        b"readable" => b"readable",
+        b"editable" => b"editable",
+        b"recordType" => b"recordType",
+        b"visible" => b"visible",
+        b"default" => b"default",
+        b"license" => b"license",
+        b"userLicense" => b"userLicense",
+        b"label" => b"label",
+        b"custom" => b"custom",
+        b"hasActivationRequired" => b"hasActivationRequired",
+        b"permissionSets" => b"permissionSets",
+        b"mutingPermissionSets" => b"mutingPermissionSets",
+        _ => return None,
+    })
+}
 
 fn is_blank(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_whitespace())

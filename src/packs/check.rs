@@ -642,6 +642,8 @@ impl<'i, 'a> Checker<'i, 'a> {
         evaluation: &mut Evaluation,
     ) {
         let mut described = Vec::new();
+        // The alternative closest to being met names the finding: it is the one to complete.
+        let mut closest: Option<(usize, &RequirementSpec)> = None;
         for alternative in &requirement.any_of {
             if !self.integration.options.satisfy(alternative.when.as_ref()) {
                 continue;
@@ -651,6 +653,9 @@ impl<'i, 'a> Checker<'i, 'a> {
                 return;
             }
             let what = if result.applicable {
+                if closest.is_none_or(|(gaps, _)| result.gaps.len() < gaps) {
+                    closest = Some((result.gaps.len(), alternative));
+                }
                 result
                     .gaps
                     .iter()
@@ -662,12 +667,12 @@ impl<'i, 'a> Checker<'i, 'a> {
             };
             described.push(format!("{} (missing: {what})", alternative.id));
         }
-        let first = requirement.any_of.first();
+        let named = closest
+            .map(|(_, alternative)| alternative)
+            .or(requirement.any_of.first());
         evaluation.gaps.push(Gap {
             key: requirement.id.clone(),
-            rule: first.map_or(findings::MISSING_OBJECT_ACCESS.id, |alternative| {
-                default_finding(alternative)
-            }),
+            rule: named.map_or(findings::MISSING_OBJECT_ACCESS.id, default_finding),
             message: format!(
                 "{} meets none of the alternatives {} accepts: {}",
                 self.subject(),
