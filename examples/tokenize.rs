@@ -42,7 +42,12 @@ fn main() {
                 loop {
                     match reader.read_event() {
                         Ok(Event::Eof) | Err(_) => break,
-                        Ok(_) => events += 1,
+                        // Each event is materialised, as a consumer would see it; without this
+                        // the optimiser may skip building events nobody reads.
+                        Ok(event) => {
+                            std::hint::black_box(&event);
+                            events += 1;
+                        }
                     }
                 }
                 events

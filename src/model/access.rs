@@ -3,7 +3,7 @@
 //! implications Salesforce applies (Modify All implies every object permission, View All Data and
 //! Modify All Data imply object access, Edit implies Read).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{
     Component, FieldPermission, MetadataKind, ObjectAccess, ObjectFlag, ObjectPermission,
@@ -150,33 +150,37 @@ pub struct FieldGrant {
 
 /// The effective access of a set of members.
 #[derive(Debug, Clone, Default)]
-pub struct Access {
-    pub user_permissions: HashMap<String, Vec<GrantRef>>,
-    pub objects: HashMap<String, ObjectGrant>,
-    pub fields: HashMap<String, FieldGrant>,
-    pub record_types: HashMap<String, Vec<GrantRef>>,
+pub struct Access<'a> {
+    // Keys borrow the members' names: an admin profile lists thousands of fields.
+    pub user_permissions: FxHashMap<&'a str, Vec<GrantRef>>,
+    pub objects: FxHashMap<&'a str, ObjectGrant>,
+    pub fields: FxHashMap<&'a str, FieldGrant>,
+    pub record_types: FxHashMap<&'a str, Vec<GrantRef>>,
 }
 
-impl Access {
+impl<'a> Access<'a> {
     /// The access of the members `include` selects (by index into `user.members`).
-    pub fn of(user: &IntegrationUser<'_>, include: impl Fn(usize, &Member<'_>) -> bool) -> Access {
+    pub fn of(
+        user: &IntegrationUser<'a>,
+        include: impl Fn(usize, &Member<'a>) -> bool,
+    ) -> Access<'a> {
         let mut access = Access::default();
         for (index, member) in user.members.iter().enumerate() {
             if !include(index, member) {
                 continue;
             }
-            let Some(container) = member.permissions() else {
+            let Some(container) = member.component.permissions() else {
                 continue;
             };
             let grants = &container.grants;
             for permission in grants.user_permissions.iter().filter(|p| p.enabled) {
-                let name = &permission.name.value;
+                let name = permission.name.value.as_str();
                 if member.mutes_permission(name) {
                     continue;
                 }
                 access
                     .user_permissions
-                    .entry(name.clone())
+                    .entry(name)
                     .or_default()
                     .push(GrantRef {
                         member: index,
@@ -187,7 +191,7 @@ impl Access {
                 let written = member.unmuted_object(entry);
                 let grant = access
                     .objects
-                    .entry(entry.object.value.clone())
+                    .entry(entry.object.value.as_str())
                     .or_default();
                 grant.written = grant.written.union(written);
                 grant.refs.push(GrantRef {
@@ -197,7 +201,7 @@ impl Access {
             }
             for entry in &grants.field_permissions {
                 let (readable, editable) = member.unmuted_field(entry);
-                let grant = access.fields.entry(entry.field.value.clone()).or_default();
+                let grant = access.fields.entry(entry.field.value.as_str()).or_default();
                 grant.readable |= readable || editable;
                 grant.editable |= editable;
                 grant.refs.push(GrantRef {
@@ -208,7 +212,7 @@ impl Access {
             for entry in grants.record_type_visibilities.iter().filter(|e| e.visible) {
                 access
                     .record_types
-                    .entry(entry.record_type.value.clone())
+                    .entry(entry.record_type.value.as_str())
                     .or_default()
                     .push(GrantRef {
                         member: index,

@@ -95,8 +95,8 @@ struct Evaluation {
 struct Checker<'i, 'a> {
     integration: &'i Integration<'a>,
     context: &'i PackContext<'i>,
-    union: Access,
-    profile_only: Access,
+    union: Access<'a>,
+    profile_only: Access<'a>,
     out: Vec<Diagnostic>,
 }
 
@@ -152,7 +152,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         profile
     }
 
-    fn evaluate(&self, requirement: &RequirementSpec, access: &Access) -> Evaluation {
+    fn evaluate(&self, requirement: &RequirementSpec, access: &Access<'_>) -> Evaluation {
         let mut evaluation = Evaluation {
             applicable: true,
             ..Evaluation::default()
@@ -240,7 +240,7 @@ impl<'i, 'a> Checker<'i, 'a> {
     fn evaluate_objects(
         &self,
         requirement: &RequirementSpec,
-        access: &Access,
+        access: &Access<'_>,
         evaluation: &mut Evaluation,
     ) {
         let objects = self.items(&requirement.objects, requirement.objects_from.as_ref());
@@ -316,7 +316,7 @@ impl<'i, 'a> Checker<'i, 'a> {
     fn evaluate_fields(
         &self,
         requirement: &RequirementSpec,
-        access: &Access,
+        access: &Access<'_>,
         evaluation: &mut Evaluation,
     ) {
         let fields = self.items(&requirement.fields, requirement.fields_from.as_ref());
@@ -399,7 +399,7 @@ impl<'i, 'a> Checker<'i, 'a> {
     fn evaluate_record_types(
         &self,
         requirement: &RequirementSpec,
-        access: &Access,
+        access: &Access<'_>,
         evaluation: &mut Evaluation,
     ) {
         let record_types = self.items(
@@ -428,11 +428,12 @@ impl<'i, 'a> Checker<'i, 'a> {
                 .iter()
                 .map(|rt| rt.split_once('.').map_or(rt.as_str(), |(o, _)| o))
                 .collect();
-            let mut extra: Vec<(&String, &Vec<_>)> = access
+            let mut extra: Vec<(&str, &Vec<_>)> = access
                 .record_types
                 .iter()
+                .map(|(name, grants)| (*name, grants))
                 .filter(|(name, _)| {
-                    !record_types.contains(name)
+                    !record_types.iter().any(|wanted| wanted == name)
                         && name
                             .split_once('.')
                             .is_some_and(|(object, _)| objects.contains(object))
@@ -443,7 +444,7 @@ impl<'i, 'a> Checker<'i, 'a> {
                 let grant = grants[0];
                 let member = &self.integration.user.members[grant.member];
                 evaluation.gaps.push(Gap {
-                    key: name.clone(),
+                    key: name.to_string(),
                     rule: findings::EXCESS_ACCESS.id,
                     message: format!(
                         "record type {name} is visible to {} beyond the record types configured for {}",
@@ -600,7 +601,7 @@ impl<'i, 'a> Checker<'i, 'a> {
     fn evaluate_field_count(
         &self,
         requirement: &RequirementSpec,
-        access: &Access,
+        access: &Access<'_>,
         evaluation: &mut Evaluation,
     ) {
         let objects = self.items(&requirement.objects, requirement.objects_from.as_ref());
@@ -638,7 +639,7 @@ impl<'i, 'a> Checker<'i, 'a> {
     fn evaluate_alternatives(
         &self,
         requirement: &RequirementSpec,
-        access: &Access,
+        access: &Access<'_>,
         evaluation: &mut Evaluation,
     ) {
         let mut described = Vec::new();
