@@ -8,8 +8,8 @@
 //! `Latin1` (invalid UTF-8), `Laughs` (nested entity definitions), `External` (`file://` and `http://`
 //! entities), the directory `Directory.permissionset-meta.xml/`, `Crlf`, `Mixed` and `MixedValid`
 //! (CR LF, LF and lone CR), and `Duplicates`. What cannot or should not be committed (10 MB of text,
-//! 100,000 levels of nesting, symbolic link loops, a mode 000 file, a listening socket) is generated
-//! into a temporary copy of the project.
+//! 100,000 levels of nesting, symbolic link loops, a mode 000 file, a listening socket, a sparse
+//! file over the size limit) is generated into a temporary copy of the project.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -651,6 +651,35 @@ fn missing_file_is_a_problem_and_the_rest_is_still_linted() {
     assert_eq!(
         run.stderr,
         "sflint: error: force-app/main/default/permissionsets/Gone.permissionset-meta.xml: no such file or directory\n"
+    );
+    assert_eq!(run.code, 2);
+}
+
+/// Over the 1 GiB limit (spans are 32-bit offsets): refused from its size alone, never read into
+/// memory. The file is sparse, so it costs no disk space.
+#[cfg(unix)]
+#[test]
+fn oversized_file_is_refused_without_being_read() {
+    let project = scratch_project();
+    let huge = std::fs::File::create(
+        project
+            .path()
+            .join(PERMISSION_SETS)
+            .join("Huge.permissionset-meta.xml"),
+    )
+    .unwrap();
+    huge.set_len((1 << 30) + 1).unwrap();
+    let run = run(project.path(), &["check", "--format", "concise"]);
+    assert_eq!(
+        run.stdout,
+        with_valid(
+            "",
+            "Found 1 error and 1 warning in 1 component (2 files).\n"
+        )
+    );
+    assert_eq!(
+        run.stderr,
+        "sflint: error: force-app/main/default/permissionsets/Huge.permissionset-meta.xml: skipped: 1073741825 bytes is larger than the 1073741824 byte limit\n"
     );
     assert_eq!(run.code, 2);
 }
