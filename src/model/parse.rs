@@ -359,6 +359,7 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[inline(always)]
     fn next(&mut self) -> Result<(usize, Event<'a>), ParseError> {
         let start = self.position();
         match self.reader.read_event() {
