@@ -14,6 +14,7 @@ const ALIASES: &str = include_str!("../rules/catalog/user-permission-aliases.tom
 const DEPENDENCIES: &str = include_str!("../rules/catalog/permission-dependencies.toml");
 const LICENSES: &str = include_str!("../rules/catalog/licenses.toml");
 const OBJECTS: &str = include_str!("../rules/catalog/objects.toml");
+const DANGEROUS: &str = include_str!("../rules/catalog/dangerous-permissions.toml");
 
 #[derive(Debug)]
 pub struct Catalog {
@@ -25,6 +26,21 @@ pub struct Catalog {
     pub dependencies: Vec<Dependency>,
     pub licenses: Vec<LicenseLimits>,
     objects: ObjectFacts,
+    pub dangerous: Vec<DangerousPermission>,
+}
+
+/// A permission that widens an integration user's reach (`dangerous-permissions.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DangerousPermission {
+    pub name: String,
+    pub why: String,
+    pub source: String,
+}
+
+#[derive(Deserialize)]
+struct DangerousFile {
+    permission: Vec<DangerousPermission>,
 }
 
 /// `rules/catalog/objects.toml`.
@@ -159,6 +175,7 @@ impl Catalog {
             toml::from_str(DEPENDENCIES).map_err(|e| e.to_string())?;
         let licenses: LicenseFile = toml::from_str(LICENSES).map_err(|e| e.to_string())?;
         let objects: ObjectFacts = toml::from_str(OBJECTS).map_err(|e| e.to_string())?;
+        let dangerous: DangerousFile = toml::from_str(DANGEROUS).map_err(|e| e.to_string())?;
         Ok(Catalog {
             permissions,
             names,
@@ -166,6 +183,7 @@ impl Catalog {
             dependencies: dependencies.dependency,
             licenses: licenses.license,
             objects,
+            dangerous: dangerous.permission,
         })
     }
 
@@ -350,6 +368,9 @@ mod tests {
                 "{}",
                 dependency.requires
             );
+        }
+        for permission in &catalog.dangerous {
+            assert!(catalog.is_known(&permission.name), "{}", permission.name);
         }
         for object in ["Task", "Event"] {
             let implied = catalog.implied_object_access(object).unwrap();

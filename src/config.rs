@@ -80,6 +80,10 @@ pub struct IntegrationConfig {
     pub permission_sets: Vec<String>,
     #[serde(default)]
     pub permission_set_groups: Vec<String>,
+    /// Permission sets of installed packages assigned to the user but not in source (API names):
+    /// they satisfy a pack's `permission-set` requirements and grant nothing sflint can see.
+    #[serde(default)]
+    pub package_permission_sets: Vec<String>,
     /// The pack's parameters.
     #[serde(default)]
     pub options: toml::Table,

@@ -252,6 +252,22 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
                 "{} (not verifiable in metadata)",
                 requirement.what.as_deref().unwrap_or_default()
             ),
+            Kind::ForbidLicense => {
+                format!(
+                    "profile user license not {}",
+                    requirement.licenses.join(" or ")
+                )
+            }
+            Kind::NoLoginIpRanges => "no login IP ranges on the profile".to_string(),
+            Kind::NoLoginHours => "no login hours on the profile".to_string(),
+            Kind::ForbidSessionLevel => format!(
+                "profile session level at login not {}",
+                requirement.levels.join(" or ")
+            ),
+            Kind::PermissionSet => format!(
+                "permission set {} assigned",
+                requirement.permission_sets.join(" and ")
+            ),
         }
     }
     for requirement in &pack.file.requirements {

@@ -178,8 +178,9 @@ impl Wanted {
         (Wanted { selectors }, errors)
     }
 
-    /// Whether a component may belong to an integration user. Muting permission sets are always
-    /// kept (they are few and small); group members are fetched once the groups are known.
+    /// Whether a component may belong to an integration user. Muting permission sets and profile
+    /// session settings are always kept (they are few and small); group members are fetched once
+    /// the groups are known.
     pub fn wants(&self, component: &Component, root: &Path) -> bool {
         self.wants_unit(
             component.kind,
@@ -197,10 +198,12 @@ impl Wanted {
         main_file: Option<&Path>,
         root: &Path,
     ) -> bool {
-        kind == MetadataKind::MutingPermissionSet
-            || self.selectors.iter().any(|(wanted_kind, selector)| {
-                *wanted_kind == kind && selector.matches_parts(name, main_file, root)
-            })
+        matches!(
+            kind,
+            MetadataKind::MutingPermissionSet | MetadataKind::ProfileSessionSetting
+        ) || self.selectors.iter().any(|(wanted_kind, selector)| {
+            *wanted_kind == kind && selector.matches_parts(name, main_file, root)
+        })
     }
 }
 
@@ -233,6 +236,7 @@ pub fn build<'a>(
         let mut absent_members = Vec::new();
         let mut user = IntegrationUser {
             name: config.name.clone(),
+            package_permission_sets: config.package_permission_sets.clone(),
             ..IntegrationUser::default()
         };
         let mut seen: BTreeSet<(MetadataKind, String)> = BTreeSet::new();
@@ -244,6 +248,15 @@ pub fn build<'a>(
                         component,
                         role: Role::Profile,
                         muting: None,
+                    });
+                    // Session settings are named after their profile, and say so inside too.
+                    user.session_setting = components.iter().find(|candidate| {
+                        candidate.session_setting().is_some_and(|setting| {
+                            setting.profile.as_ref().map_or_else(
+                                || names_match(&candidate.name, &component.name),
+                                |named| names_match(&component.name, &named.value),
+                            )
+                        })
                     });
                 }
                 None => missing.push(format!(

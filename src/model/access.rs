@@ -109,6 +109,10 @@ pub struct IntegrationUser<'a> {
     /// Profile first (if any), then permission sets, then group members, each once.
     pub members: Vec<Member<'a>>,
     pub groups: Vec<&'a Component>,
+    /// The profile's session settings, when the project has them.
+    pub session_setting: Option<&'a Component>,
+    /// Package permission sets assigned but not in source, by API name.
+    pub package_permission_sets: Vec<String>,
 }
 
 impl<'a> IntegrationUser<'a> {

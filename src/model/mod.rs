@@ -18,6 +18,8 @@ pub enum MetadataKind {
     PermissionSet,
     PermissionSetGroup,
     MutingPermissionSet,
+    /// A profile's session settings (`requiredSessionLevel`), a separate metadata type.
+    ProfileSessionSetting,
 }
 
 impl MetadataKind {
@@ -28,6 +30,7 @@ impl MetadataKind {
             MetadataKind::PermissionSet => "PermissionSet",
             MetadataKind::PermissionSetGroup => "PermissionSetGroup",
             MetadataKind::MutingPermissionSet => "MutingPermissionSet",
+            MetadataKind::ProfileSessionSetting => "ProfileSessionSetting",
         }
     }
 
@@ -38,6 +41,7 @@ impl MetadataKind {
             MetadataKind::PermissionSet => "permission set",
             MetadataKind::PermissionSetGroup => "permission set group",
             MetadataKind::MutingPermissionSet => "muting permission set",
+            MetadataKind::ProfileSessionSetting => "profile session setting",
         }
     }
 
@@ -52,14 +56,18 @@ impl MetadataKind {
             MetadataKind::MutingPermissionSet => {
                 [".mutingpermissionset-meta.xml", ".mutingpermissionset"]
             }
+            MetadataKind::ProfileSessionSetting => {
+                [".profileSessionSetting-meta.xml", ".profileSessionSetting"]
+            }
         }
     }
 
-    pub const ALL: [MetadataKind; 4] = [
+    pub const ALL: [MetadataKind; 5] = [
         MetadataKind::Profile,
         MetadataKind::PermissionSet,
         MetadataKind::PermissionSetGroup,
         MetadataKind::MutingPermissionSet,
+        MetadataKind::ProfileSessionSetting,
     ];
 
     /// Recognises a metadata file by its name; returns the kind and the API name (the file stem).
@@ -343,10 +351,20 @@ pub struct PermissionSetGroup {
     pub muting_permission_sets: Vec<Spanned<String>>,
 }
 
+/// `<ProfileSessionSetting>`: session requirements of one profile.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SessionSetting {
+    /// The profile it applies to (`<profile>`); the file stem names it too.
+    pub profile: Option<Spanned<String>>,
+    /// `HIGH_ASSURANCE`, `STANDARD` or `LOW`; absent means none required.
+    pub required_session_level: Option<Spanned<String>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     Permissions(PermissionContainer),
     Group(PermissionSetGroup),
+    SessionSetting(SessionSetting),
 }
 
 /// One metadata component: what Salesforce deploys as a unit, read from one file or, for a decomposed
@@ -367,14 +385,21 @@ impl Component {
     pub fn permissions(&self) -> Option<&PermissionContainer> {
         match &self.body {
             Body::Permissions(container) => Some(container),
-            Body::Group(_) => None,
+            _ => None,
         }
     }
 
     pub fn group(&self) -> Option<&PermissionSetGroup> {
         match &self.body {
             Body::Group(group) => Some(group),
-            Body::Permissions(_) => None,
+            _ => None,
+        }
+    }
+
+    pub fn session_setting(&self) -> Option<&SessionSetting> {
+        match &self.body {
+            Body::SessionSetting(setting) => Some(setting),
+            _ => None,
         }
     }
 

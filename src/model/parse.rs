@@ -770,6 +770,11 @@ impl<'a> Parser<'a> {
                 b"mutingPermissionSets" => group.muting_permission_sets.push(text()),
                 _ => {}
             },
+            Body::SessionSetting(setting) => match name {
+                b"profile" => setting.profile = Some(text()),
+                b"requiredSessionLevel" => setting.required_session_level = Some(text()),
+                _ => {}
+            },
         }
     }
 
@@ -914,6 +919,9 @@ fn root_body(expect: Expect, root: &[u8]) -> Option<Body> {
                 permission_sets: Vec::new(),
                 muting_permission_sets: Vec::new(),
             })),
+            MetadataKind::ProfileSessionSetting => {
+                Some(Body::SessionSetting(crate::model::SessionSetting::default()))
+            }
             kind => permissions(kind),
         },
         Expect::Component(_) => None,
@@ -959,6 +967,7 @@ fn is_scalar(body: &Body, name: &[u8]) -> bool {
             b"license" | b"userLicense" | b"label" | b"custom" | b"hasActivationRequired"
         ),
         Body::Group(_) => matches!(name, b"label" | b"permissionSets" | b"mutingPermissionSets"),
+        Body::SessionSetting(_) => matches!(name, b"profile" | b"requiredSessionLevel"),
     }
 }
 
@@ -1004,6 +1013,8 @@ fn kept_name(name: &[u8]) -> Option<&'static [u8]> {
         b"hasActivationRequired" => b"hasActivationRequired",
         b"permissionSets" => b"permissionSets",
         b"mutingPermissionSets" => b"mutingPermissionSets",
+        b"profile" => b"profile",
+        b"requiredSessionLevel" => b"requiredSessionLevel",
         _ => return None,
     })
 }
@@ -1028,7 +1039,7 @@ mod tests {
             .body
         {
             Body::Permissions(container) => container,
-            Body::Group(_) => panic!("expected permissions"),
+            _ => panic!("expected permissions"),
         }
     }
 
@@ -1192,6 +1203,24 @@ mod tests {
         assert!(!profile.is_standard_profile());
         assert!(profile.grants.user_permissions[0].enabled);
         assert_eq!(parsed.issues.len(), 1);
+    }
+
+    #[test]
+    fn reads_profile_session_settings() {
+        let text = "<ProfileSessionSetting xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <profile>Integration</profile>\n    <requiredSessionLevel>HIGH_ASSURANCE</requiredSessionLevel>\n    <sessionTimeout>TwoHours</sessionTimeout>\n</ProfileSessionSetting>";
+        let parsed = parse(
+            text,
+            0,
+            Expect::Component(MetadataKind::ProfileSessionSetting),
+        )
+        .unwrap();
+        let Body::SessionSetting(setting) = parsed.body else {
+            panic!()
+        };
+        assert_eq!(setting.profile.unwrap().value, "Integration");
+        let level = setting.required_session_level.unwrap();
+        assert_eq!(level.value, "HIGH_ASSURANCE");
+        assert_eq!(level.span.line, 3);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Pack;
 use super::options::Options;
-use super::schema::{FieldAccessName, GrantsOn, Kind, RequirementSpec};
+use super::schema::{Confidence, FieldAccessName, GrantsOn, Kind, RequirementSpec};
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Location, PackOrigin, Severity};
 use crate::model::access::{Access, IntegrationUser, Role};
@@ -53,6 +53,7 @@ pub fn check(integration: &Integration<'_>, context: &PackContext<'_>) -> Vec<Di
         checker.requirement(requirement);
     }
     checker.org_wide_permissions();
+    checker.dangerous_permissions(&requirements);
     checker.license_consistency();
     if integration.pack.file.pack.read_only {
         checker.read_only(&requirements);
@@ -225,8 +226,151 @@ impl<'i, 'a> Checker<'i, 'a> {
                     severity: None,
                 });
             }
+            Kind::ForbidLicense => self.evaluate_forbidden_license(requirement, &mut evaluation),
+            Kind::NoLoginIpRanges | Kind::NoLoginHours => {
+                self.evaluate_login_restrictions(requirement, &mut evaluation)
+            }
+            Kind::ForbidSessionLevel => self.evaluate_session_level(requirement, &mut evaluation),
+            Kind::PermissionSet => self.evaluate_permission_sets(requirement, &mut evaluation),
         }
         evaluation
+    }
+
+    fn evaluate_forbidden_license(
+        &self,
+        requirement: &RequirementSpec,
+        evaluation: &mut Evaluation,
+    ) {
+        let Some(profile) = self.profile() else {
+            evaluation
+                .unverifiable
+                .push(self.no_profile(requirement, "its user license"));
+            return;
+        };
+        let Some(license) = profile.permissions().and_then(|c| c.license.as_ref()) else {
+            return;
+        };
+        if !requirement.licenses.contains(&license.value) {
+            return;
+        }
+        evaluation.gaps.push(Gap {
+            key: "userLicense".to_string(),
+            rule: findings::LICENSE_MISMATCH,
+            message: format!(
+                "{} does not work with the {} user license of profile {}",
+                self.vendor(),
+                license.value,
+                profile.name
+            ),
+            fix: Some("Use a profile of another user license.".to_string()),
+            target: Target::At(Location::new(profile.path(license.span), license.span)),
+            severity: None,
+        });
+    }
+
+    fn evaluate_login_restrictions(
+        &self,
+        requirement: &RequirementSpec,
+        evaluation: &mut Evaluation,
+    ) {
+        let Some(profile) = self.profile() else {
+            evaluation
+                .unverifiable
+                .push(self.no_profile(requirement, "its login restrictions"));
+            return;
+        };
+        let Some(container) = profile.permissions() else {
+            return;
+        };
+        let (span, what, fix) = if requirement.kind == Kind::NoLoginIpRanges {
+            (
+                container.login_ip_ranges.first().copied(),
+                "login IP ranges",
+                "Remove the <loginIpRanges> of this profile, or include every address the vendor connects from.",
+            )
+        } else {
+            (
+                container.login_hours,
+                "login hours",
+                "Remove the <loginHours> of this profile so the vendor can connect at any time.",
+            )
+        };
+        if let Some(span) = span {
+            evaluation.gaps.push(Gap {
+                key: what.replace(' ', "-"),
+                rule: findings::LOGIN_RESTRICTED.id,
+                message: format!(
+                    "profile {} of {} sets {what}, which can lock {} out",
+                    profile.name,
+                    self.subject(),
+                    self.vendor()
+                ),
+                fix: Some(fix.to_string()),
+                target: Target::At(Location::new(profile.path(span), span)),
+                severity: None,
+            });
+        }
+    }
+
+    fn evaluate_session_level(&self, requirement: &RequirementSpec, evaluation: &mut Evaluation) {
+        if self.profile().is_none() {
+            evaluation
+                .unverifiable
+                .push(self.no_profile(requirement, "its session security level"));
+            return;
+        }
+        let Some(component) = self.integration.user.session_setting else {
+            return;
+        };
+        let Some(level) = component
+            .session_setting()
+            .and_then(|setting| setting.required_session_level.as_ref())
+        else {
+            return;
+        };
+        if requirement.levels.contains(&level.value) {
+            evaluation.gaps.push(Gap {
+                key: "requiredSessionLevel".to_string(),
+                rule: findings::SESSION_LEVEL.id,
+                message: format!(
+                    "the profile session settings of {} require {} at login, which {} cannot reach",
+                    self.subject(),
+                    level.value,
+                    self.vendor()
+                ),
+                fix: Some(
+                    "Set Session Security Level Required at Login to None on the profile."
+                        .to_string(),
+                ),
+                target: Target::At(Location::new(component.path(level.span), level.span)),
+                severity: None,
+            });
+        }
+    }
+
+    fn evaluate_permission_sets(&self, requirement: &RequirementSpec, evaluation: &mut Evaluation) {
+        let user = &self.integration.user;
+        for name in &requirement.permission_sets {
+            let assigned = user
+                .permission_sets()
+                .any(|member| crate::integrations::names_match(&member.component.name, name))
+                || user
+                    .package_permission_sets
+                    .iter()
+                    .any(|assigned| assigned == name);
+            if !assigned {
+                evaluation.gaps.push(Gap {
+                    key: name.clone(),
+                    rule: findings::MISSING_PERMISSION_SET.id,
+                    message: format!("{} lacks permission set {name}", self.subject()),
+                    fix: Some(format!(
+                        "Assign {name}; if it comes from an installed package and is not in source, list it in package_permission_sets in sflint.toml."
+                    )),
+                    target: Target::Permission,
+                    severity: None,
+                });
+            }
+        }
     }
 
     fn items(&self, fixed: &[String], from: Option<&String>) -> Vec<String> {
@@ -745,6 +889,83 @@ impl<'i, 'a> Checker<'i, 'a> {
         }
     }
 
+    /// High-risk permissions beyond what the pack needs are over-broad (warning); one the pack
+    /// requires or allows is reported once, as info with the vendor's reason.
+    fn dangerous_permissions(&mut self, requirements: &[&RequirementSpec]) {
+        let pack = &self.integration.pack.file;
+        for dangerous in &self.context.catalog.dangerous {
+            let Some(grant) = self.union.permission(&dangerous.name).copied() else {
+                continue;
+            };
+            let needed = requirements
+                .iter()
+                .flat_map(|requirement| std::iter::once(*requirement).chain(&requirement.any_of))
+                .find(|requirement| {
+                    requirement.kind == Kind::UserPermission
+                        && permissions(requirement).any(|name| name == dangerous.name)
+                })
+                .map(|requirement| (requirement.why.clone(), requirement.source.clone()))
+                .or_else(|| {
+                    pack.allows
+                        .iter()
+                        .find(|allow| {
+                            allow.permission == dangerous.name
+                                && self.integration.options.satisfy(allow.when.as_ref())
+                        })
+                        .map(|allow| (allow.why.clone(), allow.source.clone()))
+                });
+            let member = &self.integration.user.members[grant.member];
+            let location = Location::new(member.component.path(grant.span), grant.span);
+            let described = self.context.catalog.describe(&dangerous.name);
+            let requirement = format!(
+                "{}/{}-{}",
+                self.integration.pack.id(),
+                if needed.is_some() { "needs" } else { "no" },
+                kebab(&dangerous.name)
+            );
+            let diagnostic = match needed {
+                Some((why, source)) => Diagnostic::new(
+                    findings::DANGEROUS_PERMISSION.id,
+                    Severity::Info,
+                    location,
+                    format!(
+                        "{} holds {described}, which {} needs although it {}",
+                        self.subject(),
+                        self.vendor(),
+                        dangerous.why
+                    ),
+                )
+                .with_help(format!(
+                    "{}: \"{}\" ({}).",
+                    self.vendor(),
+                    why.trim(),
+                    source.trim()
+                )),
+                None => Diagnostic::new(
+                    findings::DANGEROUS_PERMISSION.id,
+                    Severity::Warning,
+                    location,
+                    format!(
+                        "{} holds {described}, which the {} pack does not need: it {}",
+                        self.subject(),
+                        self.integration.pack.id(),
+                        dangerous.why
+                    ),
+                )
+                .with_help(format!(
+                    "Remove {} from {} unless the integration needs it (source: {}).",
+                    dangerous.name,
+                    describe_member(member.component),
+                    dangerous.source
+                )),
+            };
+            let mut diagnostic =
+                diagnostic.with_element(format!("{requirement}/{}", member.component.name));
+            diagnostic.origin = Some(self.origin(requirement));
+            self.out.push(diagnostic);
+        }
+    }
+
     /// A permission set whose license is a user license other than the profile's cannot be
     /// assigned to the user at all.
     fn license_consistency(&mut self) {
@@ -913,10 +1134,17 @@ impl<'i, 'a> Checker<'i, 'a> {
             requirement.why.trim(),
             requirement.source.trim()
         );
-        let help = match &gap.fix {
+        let mut help = match &gap.fix {
             Some(fix) => format!("{fix} {quote}"),
             None => quote,
         };
+        let header = &self.integration.pack.file.pack;
+        if header.confidence <= Confidence::Medium {
+            help.push_str(&format!(
+                " The vendor's page is partial (pack confidence: {}); check it before acting.",
+                header.confidence.as_str()
+            ));
+        }
         let requirement_id = self.integration.pack.requirement_id(requirement);
         let mut diagnostic = Diagnostic::new(
             gap.rule,

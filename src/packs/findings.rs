@@ -207,9 +207,109 @@ Salesforce data model: these objects have no object permissions of their own.
 "#,
 };
 
+pub static MISSING_PERMISSION_SET: RuleMeta = RuleMeta {
+    id: "missing-permission-set",
+    default_severity: Severity::Error,
+    summary: "integration user lacks a permission set its vendor requires by name",
+    doc: r#"## What it checks
+Vendors that ship a managed package often require its permission set on the integration user
+("Pardot Connector User", "ContactWorld API user"). The permission set must be among the user's
+permission sets in `sflint.toml`, or, when the package's permission set is not in source, listed in
+`package_permission_sets`.
+
+## Why it matters
+The package permission set carries access to the package's own objects and classes; without it the
+connector fails on its first call.
+
+## Example
+Account Engagement's connector user without the Pardot Connector User permission set.
+
+## Source
+Each pack cites the vendor page and section of every requirement.
+"#,
+};
+
+pub static LOGIN_RESTRICTED: RuleMeta = RuleMeta {
+    id: "login-restricted",
+    default_severity: Severity::Error,
+    summary: "the integration user's profile restricts login hours or IP ranges its vendor needs open",
+    doc: r#"## What it checks
+`<loginIpRanges>` or `<loginHours>` on the profile of an integration user whose vendor says they
+must be unrestricted.
+
+## Why it matters
+A vendor's servers log in from addresses and at hours the profile does not foresee: the connection
+fails outside them, often at night when a sync runs.
+
+## Example
+```xml
+<loginIpRanges>
+    <endAddress>10.0.0.255</endAddress>
+    <startAddress>10.0.0.0</startAddress>
+</loginIpRanges>
+```
+
+## Source
+Metadata API Developer Guide, Profile (`loginIpRanges`, `loginHours`); each pack cites its vendor.
+"#,
+};
+
+pub static SESSION_LEVEL: RuleMeta = RuleMeta {
+    id: "session-security-level",
+    default_severity: Severity::Error,
+    summary: "the integration user's profile requires a session security level its vendor cannot reach",
+    doc: r#"## What it checks
+The profile session settings (`profileSessionSettings/<Profile>.profileSessionSetting-meta.xml`,
+`<requiredSessionLevel>`) of an integration user whose vendor forbids a level, such as
+`HIGH_ASSURANCE`.
+
+## Why it matters
+A high-assurance session requires multi-factor verification at login, which a server-side OAuth
+connection cannot complete: the connector's login is refused.
+
+## Example
+```xml
+<ProfileSessionSetting xmlns="http://soap.sforce.com/2006/04/metadata">
+    <profile>Census Integration</profile>
+    <requiredSessionLevel>HIGH_ASSURANCE</requiredSessionLevel>
+</ProfileSessionSetting>
+```
+
+## Source
+Metadata API Developer Guide, ProfileSessionSetting; each pack cites its vendor.
+"#,
+};
+
+pub static DANGEROUS_PERMISSION: RuleMeta = RuleMeta {
+    id: "dangerous-permission",
+    default_severity: Severity::Warning,
+    summary: "integration user holds a high-risk permission its vendor does not need",
+    doc: r#"## What it checks
+High-risk user permissions (`rules/catalog/dangerous-permissions.toml`: Manage Users, Author Apex,
+Customize Application, Modify Metadata, Manage Profiles and Permission Sets, Assign Permission Sets,
+...) held by an integration user whose pack neither requires nor allows them. When the pack does
+require one, it is reported once as info with the vendor's reason instead.
+
+## Why it matters
+An integration credential is stored outside Salesforce; if it leaks, everything the user may do is
+exposed. These permissions allow privilege escalation or code running in system context.
+
+## Example
+A read-only data pipeline's user that also holds Author Apex.
+
+## Source
+Salesforce guidance on privileged users and widely cited security guidance, per permission in the
+data file.
+"#,
+};
+
 /// Metadata of every pack-only finding id.
-pub fn metas() -> [&'static RuleMeta; 9] {
+pub fn metas() -> [&'static RuleMeta; 13] {
     [
+        &MISSING_PERMISSION_SET,
+        &LOGIN_RESTRICTED,
+        &SESSION_LEVEL,
+        &DANGEROUS_PERMISSION,
         &MISSING_USER_PERMISSION,
         &MISSING_OBJECT_ACCESS,
         &MISSING_FIELD_ACCESS,
@@ -223,7 +323,11 @@ pub fn metas() -> [&'static RuleMeta; 9] {
 }
 
 /// Ids a pack may name in a requirement's `finding`.
-pub const OVERRIDABLE: [&str; 11] = [
+pub const OVERRIDABLE: [&str; 15] = [
+    "missing-permission-set",
+    "login-restricted",
+    "session-security-level",
+    "dangerous-permission",
     "missing-user-permission",
     "missing-object-access",
     "missing-field-access",

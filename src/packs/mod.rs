@@ -353,6 +353,20 @@ fn validate_requirement(
             Ok(())
         }
         Kind::Unverifiable => need(requirement.what.is_some(), "`what`"),
+        Kind::ForbidLicense => need(!requirement.licenses.is_empty(), "`licenses`"),
+        Kind::NoLoginIpRanges | Kind::NoLoginHours => Ok(()),
+        Kind::ForbidSessionLevel => {
+            need(!requirement.levels.is_empty(), "`levels`")?;
+            for level in &requirement.levels {
+                if !["HIGH_ASSURANCE", "STANDARD", "LOW"].contains(&level.as_str()) {
+                    return Err(format!(
+                        "{context}: unknown session level {level:?}; one of HIGH_ASSURANCE, STANDARD, LOW"
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Kind::PermissionSet => need(!requirement.permission_sets.is_empty(), "`permission_sets`"),
     }
 }
 

@@ -169,6 +169,16 @@ pub enum Kind {
     AnyOf,
     /// Something the vendor asks for that metadata cannot express: always reported as info.
     Unverifiable,
+    /// The profile's user license is none of `licenses`.
+    ForbidLicense,
+    /// The profile sets no `<loginIpRanges>` (they would lock the integration's servers out).
+    NoLoginIpRanges,
+    /// The profile sets no `<loginHours>`.
+    NoLoginHours,
+    /// The profile's session settings require none of `levels` at login.
+    ForbidSessionLevel,
+    /// The user holds each of `permission_sets` (package permission sets, by API name).
+    PermissionSet,
 }
 
 impl Kind {
@@ -186,6 +196,11 @@ impl Kind {
             Kind::FieldCount => "field-count",
             Kind::AnyOf => "any-of",
             Kind::Unverifiable => "unverifiable",
+            Kind::ForbidLicense => "forbid-license",
+            Kind::NoLoginIpRanges => "no-login-ip-ranges",
+            Kind::NoLoginHours => "no-login-hours",
+            Kind::ForbidSessionLevel => "forbid-session-level",
+            Kind::PermissionSet => "permission-set",
         }
     }
 }
@@ -277,4 +292,10 @@ pub struct RequirementSpec {
     /// What the vendor asks for, in words, for `unverifiable` requirements.
     #[serde(default)]
     pub what: Option<String>,
+    /// Session security levels (`HIGH_ASSURANCE`, `STANDARD`, `LOW`) for `forbid-session-level`.
+    #[serde(default)]
+    pub levels: Vec<String>,
+    /// Permission set API names for `permission-set`.
+    #[serde(default)]
+    pub permission_sets: Vec<String>,
 }
