@@ -76,9 +76,24 @@ fn every_shipped_pack_cites_its_source_and_reasons() {
             "{}: retrieved must be YYYY-MM-DD",
             header.id
         );
-        if let Some(url) = &header.source.url {
-            assert!(url.starts_with("https://"), "{}: {url}", header.id);
+        // The read-only analytics platform's page is shipped anonymised, without its address.
+        match &header.source.url {
+            Some(url) => assert!(url.starts_with("https://"), "{}: {url}", header.id),
+            None => assert_eq!(
+                header.id, "readonly-analytics",
+                "{} lacks its source url",
+                header.id
+            ),
         }
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&pack.origin),
+        )
+        .unwrap();
+        assert!(
+            text.contains("\nconfidence = "),
+            "{} must state its confidence",
+            header.id
+        );
         for requirement in &pack.file.requirements {
             assert!(
                 !requirement.why.trim().is_empty(),
