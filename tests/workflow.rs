@@ -1,0 +1,220 @@
+//! The adoption workflow end to end: inline suppressions, configuration (severities, ignore,
+//! overrides, unknown keys), baselines with stale entries, and `sflint init`.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const PROJECT: &str = r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#;
+
+fn permission_set(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Ops</label>\n{body}</PermissionSet>\n"
+    )
+}
+
+const VIEW_ALL_DATA: &str = "    <userPermissions>\n        <enabled>true</enabled>\n        <name>ViewAllData</name>\n    </userPermissions>\n";
+const EDIT_WITHOUT_READ: &str = "    <objectPermissions>\n        <allowEdit>true</allowEdit>\n        <allowRead>false</allowRead>\n        <object>Lead</object>\n    </objectPermissions>\n";
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sfdx-project.json"), PROJECT).unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const OPS: &str = "force-app/main/default/permissionsets/Ops.permissionset-meta.xml";
+
+/// `path:line:col: severity rule message` lines without the summary.
+fn concise(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let output = Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(dir)
+        .args(["check", "--format", "concise", "--quiet"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+        output.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn disable_next_covers_the_whole_next_element_and_needs_a_reason() {
+    let body = format!(
+        "    <!-- sflint-disable-next view-all-data -- reporting user, approved in SEC-1 -->\n{VIEW_ALL_DATA}    <!-- sflint-disable-next object-access-dependency -->\n{EDIT_WITHOUT_READ}"
+    );
+    let dir = project(&[(OPS, &permission_set(&body))]);
+    let (out, _, code) = concise(dir.path(), &[]);
+    assert_eq!(
+        out,
+        format!(
+            "{OPS}:9:5: error invalid-suppression sflint-disable-next object-access-dependency gives no reason after \" -- \"\n\
+             {OPS}:11:9: error object-access-dependency Edit on Lead without Read in permission set Ops\n"
+        )
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn unused_suppressions_are_reported_and_file_scope_works() {
+    let body = format!(
+        "    <!-- sflint-disable-file object-access-dependency: generated file -->\n    <!-- sflint-disable-next duplicate-entry -- stale -->\n{VIEW_ALL_DATA}{EDIT_WITHOUT_READ}"
+    );
+    let dir = project(&[(OPS, &permission_set(&body))]);
+    let (out, _, code) = concise(dir.path(), &[]);
+    assert_eq!(
+        out,
+        format!(
+            "{OPS}:5:5: warning unused-suppression sflint-disable-next duplicate-entry suppresses nothing\n\
+             {OPS}:8:9: warning view-all-data permission set Ops grants ViewAllData (View All Data)\n"
+        )
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn configuration_changes_severities_and_switches_rules_off_per_path() {
+    let dir = project(&[
+        (
+            OPS,
+            &permission_set(&format!("{VIEW_ALL_DATA}{EDIT_WITHOUT_READ}")),
+        ),
+        (
+            "force-app/main/default/permissionsets/Legacy.permissionset-meta.xml",
+            &permission_set(EDIT_WITHOUT_READ),
+        ),
+        (
+            "sflint.toml",
+            "[rules]\nview-all-data = \"error\"\n\n[[overrides]]\npaths = [\"**/Legacy.permissionset-meta.xml\"]\nrules = { object-access-dependency = \"off\" }\nreason = \"retrieved as is\"\n",
+        ),
+    ]);
+    let (out, _, code) = concise(dir.path(), &[]);
+    assert_eq!(
+        out,
+        format!(
+            "{OPS}:6:9: error view-all-data permission set Ops grants ViewAllData (View All Data)\n\
+             {OPS}:9:9: error object-access-dependency Edit on Lead without Read in permission set Ops\n"
+        )
+    );
+    assert_eq!(code, 1);
+    std::fs::write(
+        dir.path().join("sflint.toml"),
+        "ignore = [\"object-access-dependency\", \"view-all-data\"]\n",
+    )
+    .unwrap();
+    let (out, _, code) = concise(dir.path(), &[]);
+    assert_eq!((out.as_str(), code), ("", 0));
+}
+
+#[test]
+fn unknown_configuration_keys_are_errors_with_their_line() {
+    let dir = project(&[
+        (OPS, &permission_set(EDIT_WITHOUT_READ)),
+        (
+            "sflint.toml",
+            "exlude = [\"x\"]\n\n[rules]\nview-all-data = \"error\"\n",
+        ),
+    ]);
+    let (out, err, code) = concise(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("sflint: error: sflint.toml:1:1: unknown field `exlude`"),
+        "{err}"
+    );
+    // The project is still linted.
+    assert!(out.contains("object-access-dependency"), "{out}");
+}
+
+#[test]
+fn a_baseline_hides_known_findings_and_lists_stale_ones() {
+    let dir = project(&[(
+        OPS,
+        &permission_set(&format!("{VIEW_ALL_DATA}{EDIT_WITHOUT_READ}")),
+    )]);
+    let output = Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--generate-baseline", "baseline.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "sflint: recorded 2 findings in baseline.json (2 entries); check with --baseline baseline.json\n"
+    );
+    let recorded = std::fs::read_to_string(dir.path().join("baseline.json")).unwrap();
+    assert!(
+        recorded.contains("\"element\": \"userPermissions/ViewAllData\""),
+        "{recorded}"
+    );
+
+    // Unchanged project: nothing new.
+    let (out, _, code) = concise(dir.path(), &["--baseline", "baseline.json"]);
+    assert_eq!((out.as_str(), code), ("", 0));
+
+    // The Edit-without-Read is fixed, lines move, and a new finding appears.
+    let fixed = "    <objectPermissions>\n        <allowEdit>true</allowEdit>\n        <allowRead>true</allowRead>\n        <object>Lead</object>\n    </objectPermissions>\n";
+    let body =
+        format!("    <description>moved</description>\n{VIEW_ALL_DATA}{fixed}{VIEW_ALL_DATA}");
+    std::fs::write(dir.path().join(OPS), permission_set(&body)).unwrap();
+    let (out, err, code) = concise(dir.path(), &["--baseline", "baseline.json"]);
+    // The repeated View All Data is new; the grant itself is baselined (keyed by element, not line).
+    assert_eq!(
+        out,
+        format!(
+            "{OPS}:16:9: warning duplicate-entry user permission ViewAllData is listed more than once in permission set Ops\n"
+        )
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        err,
+        format!(
+            "sflint: warning: baseline.json: stale baseline entry: object-access-dependency {OPS} objectPermissions/Lead/allowEdit no longer found; regenerate with --generate-baseline\n"
+        )
+    );
+}
+
+#[test]
+fn init_writes_a_starter_configuration_once() {
+    let dir = project(&[(
+        "force-app/main/default/permissionsets/ActOn_Integration.permissionset-meta.xml",
+        &permission_set(""),
+    )]);
+    let output = Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(dir.path())
+        .arg("init")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "sflint: wrote sflint.toml; declared integration users for act-on\n"
+    );
+    let written = std::fs::read_to_string(dir.path().join("sflint.toml")).unwrap();
+    assert!(
+        written.contains("[[integration]]\nname = \"Act-On\"\npack = \"act-on\"\n"),
+        "{written}"
+    );
+    // The starter is live configuration: the declared integration is checked right away.
+    let (out, _, _) = concise(dir.path(), &[]);
+    assert!(out.contains("missing-api-enabled"), "{out}");
+    let again = Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(dir.path())
+        .arg("init")
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(again.stderr).unwrap(),
+        "sflint: error: sflint.toml already exists (use --force to overwrite it)\n"
+    );
+}
