@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::problem::Problem;
 use crate::project::PROJECT_FILE;
@@ -23,13 +24,13 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Only these rule ids (and pack requirement ids) are reported; empty: all.
     #[serde(default)]
-    pub select: Vec<String>,
+    pub select: Vec<Spanned<String>>,
     /// These rule ids (and pack requirement ids) are never reported.
     #[serde(default)]
-    pub ignore: Vec<String>,
+    pub ignore: Vec<Spanned<String>>,
     /// Severity per rule id: `error`, `warning`, `info` or `off`.
     #[serde(default)]
-    pub rules: BTreeMap<String, RuleSetting>,
+    pub rules: BTreeMap<Spanned<String>, RuleSetting>,
     /// Settings for some paths or integrations only.
     #[serde(default)]
     pub overrides: Vec<Override>,
@@ -56,9 +57,9 @@ pub struct Override {
     #[serde(default)]
     pub integrations: Vec<String>,
     #[serde(default)]
-    pub rules: BTreeMap<String, RuleSetting>,
+    pub rules: BTreeMap<Spanned<String>, RuleSetting>,
     #[serde(default)]
-    pub ignore: Vec<String>,
+    pub ignore: Vec<Spanned<String>>,
     /// Why: kept with the configuration for the next reviewer.
     #[serde(default)]
     pub reason: Option<String>,
@@ -95,6 +96,25 @@ pub struct LoadedConfig {
     pub config: Config,
     /// The file read, if any.
     pub path: Option<PathBuf>,
+    /// Its text, for locating keys in later validation.
+    pub text: String,
+}
+
+impl Config {
+    /// Every rule, pack or requirement id the settings name, with its byte range in the file.
+    pub fn named_ids(&self) -> Vec<(&str, std::ops::Range<usize>)> {
+        let overrides = self
+            .overrides
+            .iter()
+            .flat_map(|item| item.rules.keys().chain(&item.ignore));
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .chain(self.rules.keys())
+            .chain(overrides)
+            .map(|key| (key.get_ref().as_str(), key.span()))
+            .collect()
+    }
 }
 
 impl LoadedConfig {
@@ -129,6 +149,7 @@ pub fn load(path: &Path, cwd: &Path) -> Result<LoadedConfig, Problem> {
     Ok(LoadedConfig {
         config,
         path: Some(path.to_path_buf()),
+        text,
     })
 }
 
@@ -174,8 +195,18 @@ custom_objects = ["Invoice__c"]
 "#,
         )
         .unwrap();
-        assert_eq!(config.rules["view-all-data"], RuleSetting::Error);
-        assert_eq!(config.rules["duplicate-entry"], RuleSetting::Off);
+        let rules: Vec<(&str, RuleSetting)> = config
+            .rules
+            .iter()
+            .map(|(key, setting)| (key.get_ref().as_str(), *setting))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("duplicate-entry", RuleSetting::Off),
+                ("view-all-data", RuleSetting::Error)
+            ]
+        );
         let integration = &config.integrations[0];
         assert_eq!(integration.profile.as_deref(), Some("ActOn Integration"));
         assert_eq!(

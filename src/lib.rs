@@ -352,6 +352,41 @@ pub fn lint(options: &LintOptions) -> LintResult {
     let diagnostics = suppress::apply(diagnostics, &suppressions, |file| {
         linted_files.contains(&file.fs)
     });
+    // A misspelt id in the settings would silently do nothing: name it with its line.
+    let known_rules: HashSet<&str> = explain::all_rules().iter().map(|meta| meta.id).collect();
+    let shipped = packs::shipped();
+    let known_id = |id: &str| {
+        known_rules.contains(id)
+            || shipped
+                .iter()
+                .chain(declared.iter().map(|d| &d.pack))
+                .any(|pack| {
+                    pack.id() == id
+                        || pack
+                            .file
+                            .requirements
+                            .iter()
+                            .any(|requirement| pack.requirement_id(requirement) == id)
+                        || id.starts_with(&format!("{}/", pack.id()))
+                            && ["/no-", "/needs-", "/allow-", "/read-only", "/assignable"]
+                                .iter()
+                                .any(|generated| id.contains(generated))
+                })
+    };
+    for (id, span) in config.config.named_ids() {
+        if !known_id(id) {
+            let (line, column) = config::line_column(&config.text, span.start);
+            problems.push(
+                Problem::error(
+                    config_shown.clone(),
+                    format!(
+                        "unknown rule, pack or requirement {id:?}; `sflint rules` and `sflint packs` list them"
+                    ),
+                )
+                .at(Some(line), Some(column)),
+            );
+        }
+    }
     let settings = Settings::new(&config.config, &mut problems, config_shown.as_deref());
     let mut diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()

@@ -69,14 +69,22 @@ impl Settings {
             overrides.push(CompiledOverride {
                 paths,
                 integrations: item.integrations.clone(),
-                rules: item.rules.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-                ignore: item.ignore.clone(),
+                rules: item
+                    .rules
+                    .iter()
+                    .map(|(k, v)| (k.get_ref().clone(), *v))
+                    .collect(),
+                ignore: item.ignore.iter().map(|k| k.get_ref().clone()).collect(),
             });
         }
         Settings {
-            select: config.select.clone(),
-            ignore: config.ignore.clone(),
-            rules: config.rules.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            select: config.select.iter().map(|k| k.get_ref().clone()).collect(),
+            ignore: config.ignore.iter().map(|k| k.get_ref().clone()).collect(),
+            rules: config
+                .rules
+                .iter()
+                .map(|(k, v)| (k.get_ref().clone(), *v))
+                .collect(),
             overrides,
         }
     }

@@ -218,3 +218,21 @@ fn init_writes_a_starter_configuration_once() {
         "sflint: error: sflint.toml already exists (use --force to overwrite it)\n"
     );
 }
+
+#[test]
+fn misspelt_rule_ids_in_the_configuration_are_errors_with_their_line() {
+    let dir = project(&[
+        (OPS, &permission_set(VIEW_ALL_DATA)),
+        (
+            "sflint.toml",
+            "ignore = [\"act-on/api-enabled\"]\n\n[rules]\nview-all-dta = \"off\"\n",
+        ),
+    ]);
+    let (out, err, code) = concise(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "sflint: error: sflint.toml:4:1: unknown rule, pack or requirement \"view-all-dta\"; `sflint rules` and `sflint packs` list them\n"
+    );
+    assert!(out.contains("view-all-data"), "{out}");
+}

@@ -368,15 +368,18 @@ mod tests {
     #[test]
     fn shipped_packs_load_and_validate() {
         let ids = shipped_ids();
-        assert_eq!(
-            ids,
-            [
-                "act-on",
-                "ampersand",
-                "lumary",
-                "planhat",
-                "readonly-analytics"
-            ]
+        for seed in [
+            "act-on",
+            "ampersand",
+            "lumary",
+            "planhat",
+            "readonly-analytics",
+        ] {
+            assert!(ids.iter().any(|id| id == seed), "{seed} is shipped");
+        }
+        assert!(
+            ids.windows(2).all(|pair| pair[0] < pair[1]),
+            "sorted, unique: {ids:?}"
         );
     }
 
