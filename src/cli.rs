@@ -143,6 +143,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PACK")]
     pub pack: Option<String>,
 
+    /// An option of the --pack pack, e.g. --option variant=integration or
+    /// --option 'read_objects=["Account"]'. Repeatable.
+    #[arg(long = "option", value_name = "KEY=VALUE", requires = "pack")]
+    pub pack_options: Vec<String>,
+
     /// Report only findings that this baseline file does not record; list its stale entries.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -254,6 +259,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             (None, false) => ConfigSource::Discover,
         },
         pack: args.pack.clone(),
+        pack_options: args.pack_options.clone(),
         baseline: args.baseline.clone(),
     };
     let result = crate::lint(&options);

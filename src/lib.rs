@@ -65,6 +65,8 @@ pub struct LintOptions {
     pub config: ConfigSource,
     /// `--pack ID`: treat the files given as one integration user checked against this pack.
     pub pack: Option<String>,
+    /// `--option KEY=VALUE` for that pack.
+    pub pack_options: Vec<String>,
     /// `--baseline FILE`: report only findings the baseline does not record.
     pub baseline: Option<PathBuf>,
 }
@@ -77,6 +79,7 @@ impl LintOptions {
             cwd,
             config: ConfigSource::Discover,
             pack: None,
+            pack_options: Vec::new(),
             baseline: None,
         }
     }
@@ -198,17 +201,10 @@ pub fn lint(options: &LintOptions) -> LintResult {
 
     let (mut declared, declare_problems) = integrations::declare(&config, cwd);
     problems.extend(declare_problems);
-    let shortcut =
-        options
-            .pack
-            .as_ref()
-            .and_then(|reference| match packs::resolve(reference, cwd, cwd) {
-                Ok(pack) => Some(pack),
-                Err(problem) => {
-                    problems.push(problem);
-                    None
-                }
-            });
+    let shortcut = options
+        .pack
+        .as_ref()
+        .and_then(|reference| shortcut_pack(reference, &options.pack_options, cwd, &mut problems));
     if shortcut.is_some() {
         // `--pack` checks the given files as one user; configured integrations are not run.
         declared.clear();
@@ -299,7 +295,7 @@ pub fn lint(options: &LintOptions) -> LintResult {
                 .and_then(|version| version.parse().ok()),
         };
         let integrations: Vec<Integration<'_>> = match &shortcut {
-            Some(pack) => shortcut_integration(pack, &components)
+            Some((pack, pack_options)) => shortcut_integration(pack, pack_options, &components)
                 .into_iter()
                 .collect(),
             None => {
@@ -534,13 +530,57 @@ fn load_members(
     extra_problems
 }
 
+/// `--pack ID` with its `--option`s, or `None` after reporting why it cannot be used.
+fn shortcut_pack(
+    reference: &str,
+    pairs: &[String],
+    cwd: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<(packs::Pack, packs::options::Options)> {
+    let pack = match packs::resolve(reference, cwd, cwd) {
+        Ok(pack) => pack,
+        Err(problem) => {
+            problems.push(problem);
+            return None;
+        }
+    };
+    let resolved = option_table(pairs)
+        .and_then(|given| packs::options::Options::resolve(&pack, &given))
+        .map_err(|message| {
+            problems.push(Problem::error(
+                None,
+                format!("--pack {reference}: {message} (set options with --option KEY=VALUE)"),
+            ))
+        })
+        .ok()?;
+    Some((pack, resolved))
+}
+
+/// `--option KEY=VALUE` pairs as an options table: VALUE is read as TOML (`true`, `["A", "B"]`,
+/// `"text"`), and as a plain string when it is not TOML.
+fn option_table(pairs: &[String]) -> Result<toml::Table, String> {
+    let mut table = toml::Table::new();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(format!("--option {pair:?} must be KEY=VALUE"));
+        };
+        let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
+            .ok()
+            .and_then(|mut parsed| parsed.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(value.to_string()));
+        table.insert(key.trim().to_string(), value);
+    }
+    Ok(table)
+}
+
 /// `--pack ID FILE...`: the profile among the files (if any), every permission set, and every
 /// group's members, as one user.
 fn shortcut_integration<'a>(
     pack: &'a packs::Pack,
+    options: &packs::options::Options,
     components: &'a [Component],
 ) -> Option<Integration<'a>> {
-    let options = packs::options::Options::resolve(pack, &toml::Table::new()).ok()?;
+    let options = options.clone();
     let mut user = IntegrationUser {
         name: pack.file.pack.name.clone(),
         ..IntegrationUser::default()
