@@ -236,3 +236,39 @@ fn misspelt_rule_ids_in_the_configuration_are_errors_with_their_line() {
     );
     assert!(out.contains("view-all-data"), "{out}");
 }
+
+#[test]
+fn the_pack_shortcut_checks_the_given_files_as_one_user() {
+    let dir = project(&[(OPS, &permission_set(VIEW_ALL_DATA))]);
+    let (out, err, code) = concise(dir.path(), &["--pack", "ampersand", OPS]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("sflint: error: --pack ampersand: pack ampersand needs option variant"),
+        "{err}"
+    );
+    assert!(
+        out.contains("view-all-data"),
+        "the file is still linted: {out}"
+    );
+
+    let (out, _, code) = concise(
+        dir.path(),
+        &[
+            "--pack",
+            "ampersand",
+            "--option",
+            "variant=integration",
+            OPS,
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        format!(
+            "{OPS}:2:1: error missing-api-enabled integration user Ampersand lacks ApiEnabled (API Enabled) [Ampersand]\n\
+             {OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so its user license cannot be checked [Ampersand]\n\
+             {OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so which profile it uses cannot be checked [Ampersand]\n\
+             {OPS}:6:9: error view-all-data integration user Ampersand holds ViewAllData (View All Data), which the ampersand pack does not need [Ampersand]\n"
+        )
+    );
+}
