@@ -529,32 +529,7 @@ impl<'a> Parser<'a> {
                     }
                     depth -= 1;
                 }
-                Event::Text(text) => {
-                    if capture.is_some() {
-                        value.push(text.into_inner());
-                    }
-                }
-                Event::CData(data) => {
-                    if capture.is_some() {
-                        value.push(data.into_inner());
-                    }
-                }
-                Event::GeneralRef(reference) => {
-                    let resolved = self.resolve_reference(&reference, start)?;
-                    if capture.is_some() {
-                        value.push_char(resolved);
-                    }
-                }
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
-                Event::DocType(_) => {
-                    return Err(self.error_at(start, "DOCTYPE declaration inside the document"));
-                }
-                Event::Eof => {
-                    return Err(self.error_at(
-                        start,
-                        "unexpected end of file: the root element is not closed",
-                    ));
-                }
+                other => self.content(other, start, capture.is_some(), &mut value)?,
             }
         }
     }
@@ -615,34 +590,44 @@ impl<'a> Parser<'a> {
                     }
                     depth -= 1;
                 }
-                Event::Text(text) => {
-                    if capture.is_some() {
-                        value.push(text.into_inner());
-                    }
-                }
-                Event::CData(data) => {
-                    if capture.is_some() {
-                        value.push(data.into_inner());
-                    }
-                }
-                Event::GeneralRef(reference) => {
-                    let resolved = self.resolve_reference(&reference, start)?;
-                    if capture.is_some() {
-                        value.push_char(resolved);
-                    }
-                }
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
-                Event::DocType(_) => {
-                    return Err(self.error_at(start, "DOCTYPE declaration inside the document"));
-                }
-                Event::Eof => {
-                    return Err(self.error_at(
-                        start,
-                        "unexpected end of file: the root element is not closed",
-                    ));
-                }
+                other => self.content(other, start, capture.is_some(), &mut value)?,
             }
         }
+    }
+
+    /// The events inside the root other than tags: text is collected while an element of the
+    /// model is open, comments and processing instructions are skipped, a DOCTYPE or the end of the
+    /// file before the root closes are errors.
+    #[inline(always)]
+    fn content(
+        &mut self,
+        event: Event<'a>,
+        start: usize,
+        capturing: bool,
+        value: &mut Value<'a>,
+    ) -> Result<(), ParseError> {
+        match event {
+            Event::Text(text) if capturing => value.push(text.into_inner()),
+            Event::CData(data) if capturing => value.push(data.into_inner()),
+            Event::GeneralRef(reference) => {
+                let resolved = self.resolve_reference(&reference, start)?;
+                if capturing {
+                    value.push_char(resolved);
+                }
+            }
+            Event::DocType(_) => {
+                return Err(self.error_at(start, "DOCTYPE declaration inside the document"));
+            }
+            Event::Eof => {
+                return Err(self.error_at(
+                    start,
+                    "unexpected end of file: the root element is not closed",
+                ));
+            }
+            // Tags are handled by the callers; everything else carries nothing the model keeps.
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Resolves `&amp;`-style references. Only the five predefined entities and character references
