@@ -151,6 +151,19 @@ enum Entry {
 }
 
 impl Entry {
+    /// The element name of this kind of entry, for messages.
+    fn element(&self) -> &'static str {
+        match self {
+            Entry::UserPermission { .. } => "userPermissions",
+            Entry::ObjectPermission { .. } => "objectPermissions",
+            Entry::FieldPermission { .. } => "fieldPermissions",
+            Entry::RecordTypeVisibility { .. } => "recordTypeVisibilities",
+            Entry::LoginIpRange => "loginIpRanges",
+            Entry::LoginHours => "loginHours",
+            Entry::Ignored | Entry::None => "entry",
+        }
+    }
+
     /// Whether the fields of this entry are read.
     fn is_kept(&self) -> bool {
         !matches!(self, Entry::None | Entry::Ignored)
@@ -449,7 +462,6 @@ impl<'a> Parser<'a> {
         let mut value = Value::default();
         let mut scalars = Seen::default();
         let mut fields = Seen::default();
-        let mut entry_name = String::new();
         loop {
             let (start, event) = self.next()?;
             match event {
@@ -468,7 +480,6 @@ impl<'a> Parser<'a> {
                                 entry = Entry::for_element(name);
                                 entry_start = mark;
                                 fields.clear();
-                                entry_name = String::from_utf8_lossy(name).into_owned();
                             }
                         }
                     } else if depth == 2
@@ -502,7 +513,7 @@ impl<'a> Parser<'a> {
                     {
                         let mark = self.mark(start);
                         let end = self.position();
-                        self.check_single(&mut fields, name, Some(&entry_name), mark, end);
+                        self.check_single(&mut fields, name, Some(entry.element()), mark, end);
                         self.set_field(&mut entry, name, "", mark, end);
                     }
                 }
@@ -519,7 +530,7 @@ impl<'a> Parser<'a> {
                             self.check_single(&mut scalars, name, None, mark, end);
                             self.set_scalar(body, name, value.as_str(), mark, end);
                         } else {
-                            self.check_single(&mut fields, name, Some(&entry_name), mark, end);
+                            self.check_single(&mut fields, name, Some(entry.element()), mark, end);
                             self.set_field(&mut entry, name, value.as_str(), mark, end);
                         }
                     }
@@ -542,7 +553,12 @@ impl<'a> Parser<'a> {
         root_span: Span,
     ) -> Result<(), ParseError> {
         let mut entry = Entry::for_element(root);
-        let entry_name = String::from_utf8_lossy(root).into_owned();
+        // The root is one of the static single-entry roots, named as written in messages.
+        let root_name: &'static str = SINGLE_ENTRY_ROOTS
+            .iter()
+            .find(|known| **known == root)
+            .and_then(|known| std::str::from_utf8(known).ok())
+            .unwrap_or("entry");
         let mut fields = Seen::default();
         let mut depth = 0usize;
         let mut capture: Option<(&'static [u8], Mark)> = None;
@@ -566,7 +582,7 @@ impl<'a> Parser<'a> {
                     {
                         let mark = self.mark(start);
                         let end = self.position();
-                        self.check_single(&mut fields, name, Some(&entry_name), mark, end);
+                        self.check_single(&mut fields, name, Some(root_name), mark, end);
                         self.set_field(&mut entry, name, "", mark, end);
                     }
                 }
@@ -585,7 +601,7 @@ impl<'a> Parser<'a> {
                         && let Some((name, mark)) = capture.take()
                     {
                         let end = self.position();
-                        self.check_single(&mut fields, name, Some(&entry_name), mark, end);
+                        self.check_single(&mut fields, name, Some(root_name), mark, end);
                         self.set_field(&mut entry, name, value.as_str(), mark, end);
                     }
                     depth -= 1;
