@@ -283,6 +283,12 @@ impl<'a> Access<'a> {
             .fields
             .get(field)
             .map_or((false, false), |grant| (grant.readable, grant.editable));
+        if catalog.object_without_permissions(object).is_some()
+            && catalog.implied_object_access(object).is_none()
+        {
+            // No object permission exists to gate the field: its own security decides.
+            return (readable, editable);
+        }
         readable |= object_access.contains(ObjectFlag::ViewAllFields);
         // Field-level security only takes effect where the object itself is accessible.
         (
