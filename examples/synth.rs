@@ -170,6 +170,26 @@ fn field_entry(out: &mut String, field: &str, rng: &mut Rng) {
     );
 }
 
+/// Writes the chosen user permissions with the ones they depend on, sorted, as a retrieved file
+/// would hold them: like real orgs, the synthetic one has few findings.
+fn user_permissions(out: &mut String, chosen: &[&str]) {
+    let catalog = sflint::catalog::Catalog::get();
+    let mut names: Vec<&str> = chosen.to_vec();
+    for dependency in &catalog.dependencies {
+        if dependency.severity.is_some() && chosen.contains(&dependency.permission.as_str()) {
+            names.push(dependency.requires.as_str());
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    for permission in names {
+        let _ = write!(
+            out,
+            "    <userPermissions>\n        <enabled>true</enabled>\n        <name>{permission}</name>\n    </userPermissions>\n"
+        );
+    }
+}
+
 fn profile(org: &Org, index: usize, rng: &mut Rng) -> String {
     let mut out = String::with_capacity(3 << 20);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n");
@@ -210,14 +230,12 @@ fn profile(org: &Org, index: usize, rng: &mut Rng) -> String {
         );
     }
     let _ = writeln!(out, "    <userLicense>Salesforce</userLicense>");
-    for permission in PERMISSIONS {
-        if rng.chance(70) {
-            let _ = write!(
-                out,
-                "    <userPermissions>\n        <enabled>true</enabled>\n        <name>{permission}</name>\n    </userPermissions>\n"
-            );
-        }
-    }
+    let chosen: Vec<&str> = PERMISSIONS
+        .iter()
+        .copied()
+        .filter(|_| rng.chance(70))
+        .collect();
+    user_permissions(&mut out, &chosen);
     out.push_str("</Profile>\n");
     out
 }
@@ -247,12 +265,12 @@ fn permission_set(org: &Org, index: usize, rng: &mut Rng) -> String {
     for &object in &chosen {
         object_entry(&mut out, &org.objects[object], rng, false);
     }
-    for permission in PERMISSIONS.iter().filter(|_| rng.chance(8)) {
-        let _ = write!(
-            out,
-            "    <userPermissions>\n        <enabled>true</enabled>\n        <name>{permission}</name>\n    </userPermissions>\n"
-        );
-    }
+    let chosen: Vec<&str> = PERMISSIONS
+        .iter()
+        .copied()
+        .filter(|_| rng.chance(8))
+        .collect();
+    user_permissions(&mut out, &chosen);
     out.push_str("</PermissionSet>\n");
     out
 }

@@ -111,7 +111,7 @@ pub fn list_packs(json: bool, out: &mut dyn Write) -> io::Result<()> {
         return writeln!(out);
     }
     let width = packs.iter().map(|pack| pack.id().len()).max().unwrap_or(0);
-    for pack in &packs {
+    for pack in packs {
         let header = &pack.file.pack;
         writeln!(
             out,

@@ -52,7 +52,7 @@ pub fn starter(start: &Path) -> Starter {
         &project_name,
         &profiles,
         &permission_sets,
-        &packs::shipped(),
+        packs::shipped(),
     );
     Starter {
         path: root.join(crate::config::CONFIG_FILE),
@@ -223,7 +223,7 @@ mod tests {
     fn declares_packs_whose_vendor_the_project_names() {
         let profiles = vec!["Admin".to_string(), "Planhat Integration".to_string()];
         let sets = vec!["ActOn_Integration".to_string(), "Sales".to_string()];
-        let (text, declared) = render("demo", &profiles, &sets, &packs::shipped());
+        let (text, declared) = render("demo", &profiles, &sets, packs::shipped());
         assert_eq!(declared, ["act-on", "planhat"]);
         assert!(text.contains("[[integration]]\nname = \"Act-On\"\npack = \"act-on\"\n# profile = \"Act-On Integration\"\npermission_sets = [\"ActOn_Integration\"]\n"));
         assert!(text.contains("profile = \"Planhat Integration\"\n"));

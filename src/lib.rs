@@ -119,6 +119,8 @@ impl LintResult {
 /// One unit read and, if asked, checked.
 struct Checked {
     component: Option<Component>,
+    /// The texts of the unit's files, kept while findings may still point into them.
+    sources: Vec<(std::sync::Arc<source::FilePath>, source::SourceText)>,
     /// Whether a component could be read (it may have been dropped since).
     loaded: bool,
     suppressions: Vec<suppress::Suppression>,
@@ -135,8 +137,10 @@ fn check_unit(unit: &Unit, cwd: &Path, context: Option<&Context<'_>>) -> Checked
         // Loaded only as a member of an integration user: its own findings are not reported.
         diagnostics.clear();
     }
+    locate_findings(&mut diagnostics, &loaded.sources);
     Checked {
         loaded: loaded.component.is_some(),
+        sources: loaded.sources,
         component: loaded.component,
         suppressions: loaded.suppressions,
         diagnostics,
@@ -246,6 +250,10 @@ pub fn lint(options: &LintOptions) -> LintResult {
                 {
                     checked.component = None;
                 }
+                if checked.component.is_none() {
+                    // Nothing can point into these files any more.
+                    checked.sources = Vec::new();
+                }
                 checked
             })
             .collect()
@@ -254,10 +262,12 @@ pub fn lint(options: &LintOptions) -> LintResult {
     let mut diagnostics = Vec::new();
     let mut components = Vec::new();
     let mut suppressions = Vec::new();
+    let mut sources = Vec::new();
     let mut checked_count = 0;
     for result in checked {
         diagnostics.extend(result.diagnostics);
         suppressions.extend(result.suppressions);
+        sources.extend(result.sources);
         problems.extend(result.problems);
         checked_count += usize::from(result.loaded);
         components.extend(result.component);
@@ -277,6 +287,7 @@ pub fn lint(options: &LintOptions) -> LintResult {
             let extra = load_members(
                 &wanted,
                 &mut suppressions,
+                &mut sources,
                 &units,
                 &mut components,
                 explicit_files.then_some(&root),
@@ -345,9 +356,12 @@ pub fn lint(options: &LintOptions) -> LintResult {
         diagnostics.extend(found);
     }
 
-    let diagnostics = suppress::apply(diagnostics, &suppressions, |file| {
+    let mut diagnostics = suppress::apply(diagnostics, &suppressions, |file| {
         linted_files.contains(&file.fs)
     });
+    // Findings of integration users point into the members kept above.
+    locate_findings(&mut diagnostics, &sources);
+    drop(sources);
     // A misspelt id in the settings would silently do nothing: name it with its line.
     let known_rules: HashSet<&str> = explain::all_rules().iter().map(|meta| meta.id).collect();
     let shipped = packs::shipped();
@@ -451,6 +465,7 @@ pub fn lint(options: &LintOptions) -> LintResult {
 fn load_members(
     wanted: &Wanted,
     suppressions: &mut Vec<suppress::Suppression>,
+    sources: &mut Vec<(std::sync::Arc<source::FilePath>, source::SourceText)>,
     units: &[Unit],
     components: &mut Vec<Component>,
     whole_project: Option<&PathBuf>,
@@ -522,6 +537,7 @@ fn load_members(
         for result in results {
             extra_problems.extend(result.problems);
             suppressions.extend(result.suppressions);
+            sources.extend(result.sources);
             if let Some(component) = result.component {
                 components.push(component);
             }
@@ -554,6 +570,44 @@ fn shortcut_pack(
         })
         .ok()?;
     Some((pack, resolved))
+}
+
+/// Fills in line and column of the findings' locations: the parser leaves them out of the model and
+/// they are found here, for the few spans a finding points at, from the texts in `sources`.
+fn locate_findings(
+    diagnostics: &mut [Diagnostic],
+    sources: &[(std::sync::Arc<source::FilePath>, source::SourceText)],
+) {
+    if diagnostics.is_empty() || sources.is_empty() {
+        return;
+    }
+    let texts: std::collections::HashMap<&Path, &str> = sources
+        .iter()
+        .map(|(file, source)| (file.fs.as_path(), source.text()))
+        .collect();
+    let mut trackers: std::collections::HashMap<PathBuf, source::LineTracker<'_>> =
+        std::collections::HashMap::new();
+    for diagnostic in diagnostics {
+        let related = diagnostic
+            .related
+            .iter_mut()
+            .map(|related| &mut related.location);
+        for location in std::iter::once(&mut diagnostic.location).chain(related) {
+            if location.span.line != 0 {
+                continue;
+            }
+            let path = location.path.fs.as_path();
+            let Some(text) = texts.get(path) else {
+                continue;
+            };
+            let tracker = trackers
+                .entry(path.to_path_buf())
+                .or_insert_with(|| source::LineTracker::new(text));
+            let (line, column) = tracker.locate(location.span.start as usize);
+            location.span.line = line;
+            location.span.column = column;
+        }
+    }
 }
 
 /// `--option KEY=VALUE` pairs as an options table: VALUE is read as TOML (`true`, `["A", "B"]`,

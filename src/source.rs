@@ -246,3 +246,22 @@ mod tests {
         assert_eq!(display_path(Path::new("./c.xml"), Path::new("/x")), "c.xml");
     }
 }
+
+/// The bytes of a file as read, kept while findings into it may still need locating.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    bytes: Vec<u8>,
+    /// Where the text starts (after a byte order mark): span offsets count from here.
+    start: usize,
+}
+
+impl SourceText {
+    pub fn new(bytes: Vec<u8>, start: usize) -> Self {
+        Self { bytes, start }
+    }
+
+    /// The decoded text; the bytes were validated when the file was parsed.
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.bytes[self.start.min(self.bytes.len())..]).unwrap_or_default()
+    }
+}

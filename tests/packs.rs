@@ -315,7 +315,7 @@ fn every_shipped_pack_has_a_compliant_and_violating_fixtures_for_each_kind_it_us
         "fixtures/packs/ must hold one folder per shipped pack"
     );
     let mut problems = Vec::new();
-    for pack in &packs {
+    for pack in packs {
         let id = pack.id();
         let dir = fixtures_root().join("packs").join(id);
         let cases = subdirs(&dir);

@@ -10,7 +10,7 @@ use super::{Body, Component, MetadataKind};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::discover::Unit;
 use crate::problem::Problem;
-use crate::source::{FileIndex, FilePath, Span};
+use crate::source::{FileIndex, FilePath, SourceText, Span};
 use crate::suppress::{self, Suppression};
 
 pub const INVALID_XML: &str = "invalid-xml";
@@ -25,6 +25,8 @@ pub struct Loaded {
     pub suppressions: Vec<Suppression>,
     pub diagnostics: Vec<Diagnostic>,
     pub problems: Vec<Problem>,
+    /// The text of each file parsed, for locating findings (see `source::locate`).
+    pub sources: Vec<(Arc<FilePath>, SourceText)>,
 }
 
 pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
@@ -59,6 +61,7 @@ pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
             loaded.diagnostics.extend(problems);
             Ok(parsed)
         });
+        let parsed_ok = parsed.is_ok();
         match parsed {
             Ok(parsed) => {
                 for issue in parsed.issues {
@@ -76,6 +79,16 @@ pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
                 });
             }
             Err(error) => loaded.diagnostics.push(invalid_xml(file, error)),
+        }
+        if parsed_ok {
+            let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                3
+            } else {
+                0
+            };
+            loaded
+                .sources
+                .push((Arc::clone(file), SourceText::new(bytes, start)));
         }
     }
     if let Some((root, body)) = merged {

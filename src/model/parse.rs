@@ -252,7 +252,9 @@ struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     text: &'a str,
     file: FileIndex,
-    tracker: LineTracker<'a>,
+    /// Built only when a problem must be located: the model's spans are located later, and only
+    /// those a finding points at (see `source::resolve`).
+    tracker: Option<LineTracker<'a>>,
     issues: Vec<ParseIssue>,
 }
 
@@ -292,23 +294,36 @@ impl<'a> Parser<'a> {
             reader,
             text,
             file,
-            tracker: LineTracker::new(text),
+            tracker: None,
             issues: Vec::new(),
         }
     }
 
-    fn span(&mut self, start: usize, end: usize) -> Span {
-        self.tracker.span(self.file, start, end)
+    /// A span whose line and column are left to be located when a finding needs them.
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span {
+            file: self.file,
+            start: start as u32,
+            end: end.max(start) as u32,
+            line: 0,
+            column: 0,
+        }
     }
 
-    /// Records where an element starts, in stream order, so that its span can be completed when the
-    /// element ends without walking back through the text.
+    /// A span located now, for a problem the parser reports itself.
+    fn located(&mut self, span: Span) -> Span {
+        let text = self.text;
+        self.tracker
+            .get_or_insert_with(|| LineTracker::new(text))
+            .span(span.file, span.start as usize, span.end as usize)
+    }
+
+    /// Records where an element starts, so that its span can be completed when the element ends.
     fn mark(&mut self, offset: usize) -> Mark {
-        let (line, column) = self.tracker.locate(offset);
         Mark {
             offset,
-            line,
-            column,
+            line: 0,
+            column: 0,
         }
     }
 
@@ -328,9 +343,10 @@ impl<'a> Parser<'a> {
 
     fn error_at(&mut self, offset: usize, message: impl Into<String>) -> ParseError {
         let end = (offset + 1).min(self.text.len()).max(offset);
+        let span = self.span(offset, end);
         ParseError {
             message: message.into(),
-            span: self.span(offset, end),
+            span: self.located(span),
         }
     }
 
@@ -353,7 +369,7 @@ impl<'a> Parser<'a> {
                 };
                 return Err(ParseError {
                     message,
-                    span: root_span,
+                    span: self.located(root_span),
                 });
             }
         };
@@ -704,6 +720,7 @@ impl<'a> Parser<'a> {
 
     fn issue(&mut self, mark: Mark, end: usize, message: String) {
         let span = self.span_from(mark, end);
+        let span = self.located(span);
         self.issues.push(ParseIssue { message, span });
     }
 
@@ -1034,6 +1051,10 @@ fn leading_blanks(text: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn at(text: &str, span: Span) -> (u32, u32) {
+        LineTracker::new(text).locate(span.start as usize)
+    }
+
     fn permissions(text: &str, kind: MetadataKind) -> PermissionContainer {
         match parse(text, 0, Expect::Component(kind))
             .expect("parses")
@@ -1053,14 +1074,15 @@ mod tests {
         assert_eq!(object.object.value, "Account");
         assert!(object.access.contains(ObjectFlag::Edit));
         assert!(!object.access.contains(ObjectFlag::Read));
-        assert_eq!(object.span.line, 4);
-        assert_eq!(object.span.column, 5);
-        assert_eq!(object.flag_span(ObjectFlag::Edit).line, 5);
-        assert_eq!(object.object.span.line, 7);
+        // The model leaves positions to be located when a finding needs them.
+        assert_eq!(object.span.line, 0);
+        assert_eq!(at(text, object.span), (4, 5));
+        assert_eq!(at(text, object.flag_span(ObjectFlag::Edit)).0, 5);
+        assert_eq!(at(text, object.object.span).0, 7);
         let permission = &set.grants.user_permissions[0];
         assert_eq!(permission.name.value, "ApiEnabled");
         assert!(permission.enabled);
-        assert_eq!(permission.name.span.line, 11);
+        assert_eq!(at(text, permission.name.span).0, 11);
     }
 
     #[test]
@@ -1221,7 +1243,7 @@ mod tests {
         assert_eq!(setting.profile.unwrap().value, "Integration");
         let level = setting.required_session_level.unwrap();
         assert_eq!(level.value, "HIGH_ASSURANCE");
-        assert_eq!(level.span.line, 3);
+        assert_eq!(at(text, level.span).0, 3);
     }
 
     #[test]

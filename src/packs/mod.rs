@@ -38,16 +38,27 @@ impl Pack {
 }
 
 /// Every shipped pack, sorted by id.
-pub fn shipped() -> Vec<Pack> {
-    let mut packs: Vec<Pack> = SHIPPED
-        .iter()
-        .map(|(name, text)| {
-            let origin = format!("rules/{name}");
-            parse(text, &origin).unwrap_or_else(|error| panic!("shipped pack {origin}: {error}"))
-        })
-        .collect();
-    packs.sort_by(|a, b| a.id().cmp(b.id()));
-    packs
+pub fn shipped() -> &'static [Pack] {
+    // Parsed once per process: configuration checks and pack lookups all consult the list.
+    static PACKS: std::sync::OnceLock<Vec<Pack>> = std::sync::OnceLock::new();
+    PACKS.get_or_init(|| {
+        let mut packs: Vec<Pack> = SHIPPED
+            .iter()
+            .map(|(name, text)| {
+                let origin = format!("rules/{name}");
+                // The shipped packs are validated by the test suite.
+                parse(text, &origin)
+                    .unwrap_or_else(|error| panic!("shipped pack {origin}: {error}"))
+            })
+            .collect();
+        packs.sort_by(|a, b| a.id().cmp(b.id()));
+        packs
+    })
+}
+
+/// A shipped pack by id.
+pub fn find_shipped(id: &str) -> Option<Pack> {
+    shipped().iter().find(|pack| pack.id() == id).cloned()
 }
 
 pub fn shipped_ids() -> Vec<String> {
@@ -56,7 +67,7 @@ pub fn shipped_ids() -> Vec<String> {
 
 /// A shipped pack id, or a path (relative to `base`) to a pack file.
 pub fn resolve(reference: &str, base: &Path, cwd: &Path) -> Result<Pack, Problem> {
-    if let Some(pack) = shipped().into_iter().find(|pack| pack.id() == reference) {
+    if let Some(pack) = find_shipped(reference) {
         return Ok(pack);
     }
     let looks_like_path = reference.ends_with(".toml") || reference.contains(['/', '\\']);
@@ -86,18 +97,15 @@ pub fn resolve(reference: &str, base: &Path, cwd: &Path) -> Result<Pack, Problem
     })?;
     match pack.file.pack.extends.clone() {
         Some(base_id) => {
-            let base = shipped()
-                .into_iter()
-                .find(|pack| pack.id() == base_id)
-                .ok_or_else(|| {
-                    Problem::error(
-                        Some(shown.clone()),
-                        format!(
-                            "extends unknown pack {base_id:?}; shipped packs: {}",
-                            shipped_ids().join(", ")
-                        ),
-                    )
-                })?;
+            let base = find_shipped(&base_id).ok_or_else(|| {
+                Problem::error(
+                    Some(shown.clone()),
+                    format!(
+                        "extends unknown pack {base_id:?}; shipped packs: {}",
+                        shipped_ids().join(", ")
+                    ),
+                )
+            })?;
             let merged = extend(base, pack);
             validate(&merged.file).map_err(|message| Problem::error(Some(shown), message))?;
             Ok(merged)
