@@ -272,3 +272,75 @@ fn the_pack_shortcut_checks_the_given_files_as_one_user() {
         )
     );
 }
+
+#[test]
+fn a_project_pack_extends_a_shipped_one() {
+    let extension = r#"
+[pack]
+id = "act-on-acme"
+name = "Act-On (Acme)"
+summary = "Act-On plus the invoices Acme segments on"
+extends = "act-on"
+confidence = "high"
+source = { title = "Acme integration runbook", retrieved = "2026-11-23" }
+
+[[require]]
+id = "invoices"
+kind = "object-access"
+objects = ["Invoice__c"]
+access = ["read"]
+why = "Act-On segments Acme's contacts on their invoices"
+source = "Acme runbook"
+"#;
+    let dir = project(&[
+        (OPS, &permission_set(VIEW_ALL_DATA)),
+        ("packs/act-on-acme.toml", extension),
+        (
+            "sflint.toml",
+            "[[integration]]\nname = \"Act-On\"\npack = \"packs/act-on-acme.toml\"\npermission_sets = [\"Ops\"]\n",
+        ),
+    ]);
+    let output = Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let requirements: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|finding| finding["requirement"].as_str())
+        .collect();
+    // The shipped requirements keep their pack prefix replaced by the project's pack id, and the
+    // added one is checked too: View All Data grants Read on every object, so it is met.
+    assert!(
+        requirements.contains(&"act-on-acme/api-enabled"),
+        "{requirements:?}"
+    );
+    assert!(
+        !requirements.iter().any(|r| r.ends_with("/invoices")),
+        "{requirements:?}"
+    );
+    std::fs::write(dir.path().join(OPS), permission_set("")).unwrap();
+    let output = Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let invoices: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["requirement"] == "act-on-acme/invoices")
+        .collect();
+    assert_eq!(invoices.len(), 1, "{report}");
+    assert_eq!(invoices[0]["rule"], "missing-object-access");
+    assert_eq!(
+        invoices[0]["message"],
+        "integration user Act-On lacks Read on Invoice__c (no access)"
+    );
+}
