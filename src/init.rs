@@ -48,12 +48,7 @@ pub fn starter(start: &Path) -> Starter {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| "this project".to_string());
-    let (text, declared) = render(
-        &project_name,
-        &profiles,
-        &permission_sets,
-        packs::shipped(),
-    );
+    let (text, declared) = render(&project_name, &profiles, &permission_sets, packs::shipped());
     Starter {
         path: root.join(crate::config::CONFIG_FILE),
         text,
