@@ -733,6 +733,12 @@ impl<'a> Parser<'a> {
         mark: Mark,
         end: usize,
     ) -> Option<bool> {
+        // Retrieved files write exactly `true` or `false`: decide those without trimming.
+        match value {
+            "true" => return Some(true),
+            "false" => return Some(false),
+            _ => {}
+        }
         let value = value.trim();
         if value.eq_ignore_ascii_case("true") || value == "1" {
             Some(true)
