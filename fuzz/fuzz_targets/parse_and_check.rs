@@ -3,7 +3,9 @@
 //! inline suppressions.
 //!
 //! Besides "no panic", every span handed out must lie inside the text and carry the line and column
-//! an independent count gives, because reporters and suppressions trust spans blindly.
+//! an independent count gives, because reporters and suppressions trust spans blindly. Spans of the
+//! model are left unlocated (line 0) by the parser and located later, only for findings, by
+//! `LineTracker` as `sflint::lint` does; those are located here the same way and then compared.
 
 #![no_main]
 
@@ -15,7 +17,7 @@ use sflint::catalog::Catalog;
 use sflint::checks::{self, Context};
 use sflint::model::parse::{self, Expect};
 use sflint::model::{Body, Component, MetadataKind};
-use sflint::source::{FilePath, Span};
+use sflint::source::{FilePath, LineTracker, Span};
 
 fuzz_target!(|data: &[u8]| {
     let text = match parse::decode(data, 0) {
@@ -25,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let positions = Positions::new(text);
+    let mut positions = Positions::new(text);
     let file = Arc::new(FilePath {
         display: "fuzz.permissionset-meta.xml".into(),
         fs: PathBuf::from("fuzz.permissionset-meta.xml"),
@@ -100,12 +102,13 @@ fuzz_target!(|data: &[u8]| {
 /// Line and column of every byte offset, counted the way sflint documents it: `\n`, `\r\n` and a
 /// lone `\r` each end a line, an offset inside `\r\n` still lies on the line that pair ends, and
 /// columns count characters.
-struct Positions {
+struct Positions<'a> {
     at: Vec<(u32, u32)>,
+    tracker: LineTracker<'a>,
 }
 
-impl Positions {
-    fn new(text: &str) -> Self {
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
         let mut at = Vec::with_capacity(bytes.len() + 1);
         let (mut line, mut column) = (1u32, 1u32);
@@ -121,19 +124,26 @@ impl Positions {
             }
         }
         at.push((line, column));
-        Self { at }
+        Self {
+            at,
+            tracker: LineTracker::new(text),
+        }
     }
 
-    fn check(&self, span: Span, what: &str) {
+    fn check(&mut self, span: Span, what: &str) {
         let (start, end) = (span.start as usize, span.end as usize);
         assert!(
             start <= end && end < self.at.len(),
             "{what}: span {start}..{end} outside a text of {} bytes",
             self.at.len() - 1
         );
+        let located = if span.line == 0 {
+            self.tracker.locate(start)
+        } else {
+            (span.line, span.column)
+        };
         assert_eq!(
-            (span.line, span.column),
-            self.at[start],
+            located, self.at[start],
             "{what}: wrong position for offset {start}"
         );
     }
