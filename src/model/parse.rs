@@ -746,10 +746,11 @@ impl<'a> Parser<'a> {
             Some(false)
         } else {
             let element = String::from_utf8_lossy(element);
+            let found = excerpt(value);
             self.issue(
                 mark,
                 end,
-                format!("<{element}> must be true or false, found {value:?}"),
+                format!("<{element}> must be true or false, found {found}"),
             );
             None
         }
@@ -992,6 +993,19 @@ fn is_scalar(body: &Body, name: &[u8]) -> bool {
         ),
         Body::Group(_) => matches!(name, b"label" | b"permissionSets" | b"mutingPermissionSets"),
         Body::SessionSetting(_) => matches!(name, b"profile" | b"requiredSessionLevel"),
+    }
+}
+
+/// A value quoted in a message, cut short: a 10 MB value must not become a 10 MB line of output.
+fn excerpt(value: &str) -> String {
+    const LIMIT: usize = 40;
+    match value.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!(
+            "{:?}... ({} characters)",
+            &value[..cut],
+            value.chars().count()
+        ),
+        None => format!("{value:?}"),
     }
 }
 
@@ -1250,6 +1264,22 @@ mod tests {
         let level = setting.required_session_level.unwrap();
         assert_eq!(level.value, "HIGH_ASSURANCE");
         assert_eq!(at(text, level.span).0, 3);
+    }
+
+    #[test]
+    fn long_bad_values_are_quoted_short() {
+        let long = "y".repeat(100);
+        let text = format!(
+            "<PermissionSet><userPermissions><enabled>{long}</enabled><name>ApiEnabled</name></userPermissions></PermissionSet>"
+        );
+        let parsed = parse(&text, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap();
+        assert_eq!(
+            parsed.issues[0].message,
+            format!(
+                "<enabled> must be true or false, found \"{}\"... (100 characters)",
+                "y".repeat(40)
+            )
+        );
     }
 
     #[test]
