@@ -45,6 +45,17 @@ fn concise(dir: &Path, args: &[&str]) -> (String, String, i32) {
     )
 }
 
+/// The JSON report of `sflint check` in `dir`.
+fn json(dir: &Path) -> serde_json::Value {
+    let output = Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 #[test]
 fn disable_next_covers_the_whole_next_element_and_needs_a_reason() {
     let body = format!(
@@ -300,13 +311,7 @@ source = "Acme runbook"
             "[[integration]]\nname = \"Act-On\"\npack = \"packs/act-on-acme.toml\"\npermission_sets = [\"Ops\"]\n",
         ),
     ]);
-    let output = Command::cargo_bin("sflint")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = json(dir.path());
     let requirements: Vec<&str> = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -324,13 +329,7 @@ source = "Acme runbook"
         "{requirements:?}"
     );
     std::fs::write(dir.path().join(OPS), permission_set("")).unwrap();
-    let output = Command::cargo_bin("sflint")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = json(dir.path());
     let invoices: Vec<&serde_json::Value> = report["diagnostics"]
         .as_array()
         .unwrap()

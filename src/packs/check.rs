@@ -241,10 +241,8 @@ impl<'i, 'a> Checker<'i, 'a> {
         requirement: &RequirementSpec,
         evaluation: &mut Evaluation,
     ) {
-        let Some(profile) = self.profile() else {
-            evaluation
-                .unverifiable
-                .push(self.no_profile(requirement, "its user license"));
+        let Some(profile) = self.declared_profile(requirement, "its user license", evaluation)
+        else {
             return;
         };
         let Some(license) = profile.permissions().and_then(|c| c.license.as_ref()) else {
@@ -273,10 +271,9 @@ impl<'i, 'a> Checker<'i, 'a> {
         requirement: &RequirementSpec,
         evaluation: &mut Evaluation,
     ) {
-        let Some(profile) = self.profile() else {
-            evaluation
-                .unverifiable
-                .push(self.no_profile(requirement, "its login restrictions"));
+        let Some(profile) =
+            self.declared_profile(requirement, "its login restrictions", evaluation)
+        else {
             return;
         };
         let Some(container) = profile.permissions() else {
@@ -313,10 +310,10 @@ impl<'i, 'a> Checker<'i, 'a> {
     }
 
     fn evaluate_session_level(&self, requirement: &RequirementSpec, evaluation: &mut Evaluation) {
-        if self.profile().is_none() {
-            evaluation
-                .unverifiable
-                .push(self.no_profile(requirement, "its session security level"));
+        if self
+            .declared_profile(requirement, "its session security level", evaluation)
+            .is_none()
+        {
             return;
         }
         let Some(component) = self.integration.user.session_setting else {
@@ -604,10 +601,8 @@ impl<'i, 'a> Checker<'i, 'a> {
     }
 
     fn evaluate_profile_license(&self, requirement: &RequirementSpec, evaluation: &mut Evaluation) {
-        let Some(profile) = self.profile() else {
-            evaluation
-                .unverifiable
-                .push(self.no_profile(requirement, "its user license"));
+        let Some(profile) = self.declared_profile(requirement, "its user license", evaluation)
+        else {
             return;
         };
         let license = profile
@@ -726,6 +721,22 @@ impl<'i, 'a> Checker<'i, 'a> {
                 severity: None,
             });
         }
+    }
+
+    /// The user's profile, or `None` after noting that `what` cannot be checked without one.
+    fn declared_profile(
+        &self,
+        requirement: &RequirementSpec,
+        what: &str,
+        evaluation: &mut Evaluation,
+    ) -> Option<&'a Component> {
+        let profile = self.profile();
+        if profile.is_none() {
+            evaluation
+                .unverifiable
+                .push(self.no_profile(requirement, what));
+        }
+        profile
     }
 
     fn no_profile(&self, requirement: &RequirementSpec, what: &str) -> Gap {
