@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::problem::Problem;
 use crate::source::display_path;
 
 pub const VERSION: u32 = 1;
@@ -161,6 +162,66 @@ impl Baseline {
             })
             .collect();
         (kept, hidden, stale)
+    }
+}
+
+/// What `--baseline FILE` left of a run's findings.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub kept: Vec<Diagnostic>,
+    pub hidden: usize,
+    pub stale: Vec<Entry>,
+    /// A warning per stale entry, or the error that the file could not be used.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads the baseline at `path` and filters `diagnostics` through it.
+pub fn apply(path: &Path, diagnostics: Vec<Diagnostic>, root: &Path, cwd: &Path) -> Applied {
+    let path = crate::discover::absolute(path, cwd);
+    let shown = display_path(&path, cwd);
+    let recorded = std::fs::read_to_string(&path)
+        .map_err(|error| format!("cannot read baseline: {error}"))
+        .and_then(|text| Baseline::parse(&text));
+    let recorded = match recorded {
+        Ok(recorded) => recorded,
+        Err(message) => {
+            return Applied {
+                kept: diagnostics,
+                problems: vec![Problem::error(Some(shown), message)],
+                ..Applied::default()
+            };
+        }
+    };
+    let (kept, hidden, stale) = recorded.filter(diagnostics, root);
+    let problems = stale
+        .iter()
+        .map(|entry| {
+            Problem::warning(
+                Some(shown.clone()),
+                format!(
+                    "stale baseline entry: {} {} {}{} no longer found{}; regenerate with --generate-baseline",
+                    entry.rule,
+                    entry.path,
+                    entry.element,
+                    entry
+                        .integration
+                        .as_ref()
+                        .map(|name| format!(" ({name})"))
+                        .unwrap_or_default(),
+                    if entry.count > 1 {
+                        format!(" {} times", entry.count)
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+        })
+        .collect();
+    Applied {
+        kept,
+        hidden,
+        stale,
+        problems,
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::{FilePath, Span};
+use crate::source::{FilePath, LineTracker, SourceText, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -175,5 +175,40 @@ impl Tally {
             }
         }
         tally
+    }
+}
+
+/// Fills in line and column of the findings' locations: the parser leaves them out of the model and
+/// they are found here, for the few spans a finding points at, from the texts in `sources`.
+pub fn locate(diagnostics: &mut [Diagnostic], sources: &[(Arc<FilePath>, SourceText)]) {
+    if diagnostics.is_empty() || sources.is_empty() {
+        return;
+    }
+    let texts: std::collections::HashMap<&std::path::Path, &str> = sources
+        .iter()
+        .map(|(file, source)| (file.fs.as_path(), source.text()))
+        .collect();
+    let mut trackers: std::collections::HashMap<std::path::PathBuf, LineTracker<'_>> =
+        std::collections::HashMap::new();
+    for diagnostic in diagnostics {
+        let related = diagnostic
+            .related
+            .iter_mut()
+            .map(|related| &mut related.location);
+        for location in std::iter::once(&mut diagnostic.location).chain(related) {
+            if location.span.line != 0 {
+                continue;
+            }
+            let path = location.path.fs.as_path();
+            let Some(text) = texts.get(path) else {
+                continue;
+            };
+            let tracker = trackers
+                .entry(path.to_path_buf())
+                .or_insert_with(|| LineTracker::new(text));
+            let (line, column) = tracker.locate(location.span.start as usize);
+            location.span.line = line;
+            location.span.column = column;
+        }
     }
 }

@@ -373,6 +373,89 @@ pub fn group_member_names(components: &[Component]) -> BTreeSet<String> {
         .collect()
 }
 
+/// `--pack ID` with its `--option`s, or `None` after reporting why it cannot be used.
+pub fn shortcut_pack(
+    reference: &str,
+    pairs: &[String],
+    cwd: &std::path::Path,
+    problems: &mut Vec<Problem>,
+) -> Option<(packs::Pack, packs::options::Options)> {
+    let pack = match packs::resolve(reference, cwd, cwd) {
+        Ok(pack) => pack,
+        Err(problem) => {
+            problems.push(problem);
+            return None;
+        }
+    };
+    let resolved = option_table(pairs)
+        .and_then(|given| packs::options::Options::resolve(&pack, &given))
+        .map_err(|message| {
+            problems.push(Problem::error(
+                None,
+                format!("--pack {reference}: {message} (set options with --option KEY=VALUE)"),
+            ))
+        })
+        .ok()?;
+    Some((pack, resolved))
+}
+
+/// `--option KEY=VALUE` pairs as an options table: VALUE is read as TOML (`true`, `["A", "B"]`,
+/// `"text"`), and as a plain string when it is not TOML.
+fn option_table(pairs: &[String]) -> Result<toml::Table, String> {
+    let mut table = toml::Table::new();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(format!("--option {pair:?} must be KEY=VALUE"));
+        };
+        let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
+            .ok()
+            .and_then(|mut parsed| parsed.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(value.to_string()));
+        table.insert(key.trim().to_string(), value);
+    }
+    Ok(table)
+}
+
+/// `--pack ID FILE...`: the profile among the files (if any), every permission set, and every
+/// group's members, as one user.
+pub fn shortcut_integration<'a>(
+    pack: &'a packs::Pack,
+    options: &packs::options::Options,
+    components: &'a [Component],
+) -> Option<crate::packs::check::Integration<'a>> {
+    let options = options.clone();
+    let mut user = IntegrationUser {
+        name: pack.file.pack.name.clone(),
+        ..IntegrationUser::default()
+    };
+    if let Some(profile) = components.iter().find(|c| c.kind == MetadataKind::Profile) {
+        user.members.push(Member {
+            component: profile,
+            role: Role::Profile,
+            muting: None,
+        });
+    }
+    for component in components
+        .iter()
+        .filter(|c| c.kind == MetadataKind::PermissionSet)
+    {
+        user.members.push(Member {
+            component,
+            role: Role::PermissionSet,
+            muting: None,
+        });
+    }
+    if user.members.is_empty() {
+        return None;
+    }
+    Some(crate::packs::check::Integration {
+        name: pack.file.pack.name.clone(),
+        pack,
+        options,
+        user,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

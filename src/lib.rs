@@ -36,7 +36,6 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{DiscoverOptions, Discovery, Unit};
 use crate::integrations::Wanted;
 use crate::model::Component;
-use crate::model::access::{IntegrationUser, Member, Role};
 use crate::packs::check::{Integration, PackContext};
 use crate::problem::Problem;
 use crate::project::Project;
@@ -137,7 +136,7 @@ fn check_unit(unit: &Unit, cwd: &Path, context: Option<&Context<'_>>) -> Checked
         // Loaded only as a member of an integration user: its own findings are not reported.
         diagnostics.clear();
     }
-    locate_findings(&mut diagnostics, &loaded.sources);
+    diagnostic::locate(&mut diagnostics, &loaded.sources);
     Checked {
         loaded: loaded.component.is_some(),
         sources: loaded.sources,
@@ -205,10 +204,9 @@ pub fn lint(options: &LintOptions) -> LintResult {
 
     let (mut declared, declare_problems) = integrations::declare(&config, cwd);
     problems.extend(declare_problems);
-    let shortcut = options
-        .pack
-        .as_ref()
-        .and_then(|reference| shortcut_pack(reference, &options.pack_options, cwd, &mut problems));
+    let shortcut = options.pack.as_ref().and_then(|reference| {
+        integrations::shortcut_pack(reference, &options.pack_options, cwd, &mut problems)
+    });
     if shortcut.is_some() {
         // `--pack` checks the given files as one user; configured integrations are not run.
         declared.clear();
@@ -306,9 +304,11 @@ pub fn lint(options: &LintOptions) -> LintResult {
                 .and_then(|version| version.parse().ok()),
         };
         let integrations: Vec<Integration<'_>> = match &shortcut {
-            Some((pack, pack_options)) => shortcut_integration(pack, pack_options, &components)
-                .into_iter()
-                .collect(),
+            Some((pack, pack_options)) => {
+                integrations::shortcut_integration(pack, pack_options, &components)
+                    .into_iter()
+                    .collect()
+            }
             None => {
                 let (users, build_problems) =
                     integrations::build(&declared, &components, &root, config_shown.clone());
@@ -360,43 +360,17 @@ pub fn lint(options: &LintOptions) -> LintResult {
         linted_files.contains(&file.fs)
     });
     // Findings of integration users point into the members kept above.
-    locate_findings(&mut diagnostics, &sources);
+    diagnostic::locate(&mut diagnostics, &sources);
     drop(sources);
     // A misspelt id in the settings would silently do nothing: name it with its line.
-    let known_rules: HashSet<&str> = explain::all_rules().iter().map(|meta| meta.id).collect();
-    let shipped = packs::shipped();
-    let known_id = |id: &str| {
-        known_rules.contains(id)
-            || shipped
-                .iter()
-                .chain(declared.iter().map(|d| &d.pack))
-                .any(|pack| {
-                    pack.id() == id
-                        || pack
-                            .file
-                            .requirements
-                            .iter()
-                            .any(|requirement| pack.requirement_id(requirement) == id)
-                        || id.starts_with(&format!("{}/", pack.id()))
-                            && ["/no-", "/needs-", "/allow-", "/read-only", "/assignable"]
-                                .iter()
-                                .any(|generated| id.contains(generated))
-                })
-    };
-    for (id, span) in config.config.named_ids() {
-        if !known_id(id) {
-            let (line, column) = config::line_column(&config.text, span.start);
-            problems.push(
-                Problem::error(
-                    config_shown.clone(),
-                    format!(
-                        "unknown rule, pack or requirement {id:?}; `sflint rules` and `sflint packs` list them"
-                    ),
-                )
-                .at(Some(line), Some(column)),
-            );
-        }
-    }
+    let packs_in_use = packs::shipped()
+        .iter()
+        .chain(declared.iter().map(|d| &d.pack));
+    problems.extend(settings::unknown_ids(
+        &config,
+        packs_in_use,
+        config_shown.clone(),
+    ));
     let settings = Settings::new(&config.config, &mut problems, config_shown.as_deref());
     let mut diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
@@ -407,41 +381,11 @@ pub fn lint(options: &LintOptions) -> LintResult {
 
     let (mut baselined, mut stale_baseline) = (0, Vec::new());
     if let Some(path) = &options.baseline {
-        let path = discover::absolute(path, cwd);
-        let shown = source::display_path(&path, cwd);
-        match std::fs::read_to_string(&path)
-            .map_err(|error| format!("cannot read baseline: {error}"))
-            .and_then(|text| baseline::Baseline::parse(&text))
-        {
-            Ok(recorded) => {
-                let (kept, hidden, stale) = recorded.filter(diagnostics, &root);
-                diagnostics = kept;
-                baselined = hidden;
-                for entry in &stale {
-                    problems.push(Problem::warning(
-                        Some(shown.clone()),
-                        format!(
-                            "stale baseline entry: {} {} {}{} no longer found{}; regenerate with --generate-baseline",
-                            entry.rule,
-                            entry.path,
-                            entry.element,
-                            entry
-                                .integration
-                                .as_ref()
-                                .map(|name| format!(" ({name})"))
-                                .unwrap_or_default(),
-                            if entry.count > 1 {
-                                format!(" {} times", entry.count)
-                            } else {
-                                String::new()
-                            }
-                        ),
-                    ));
-                }
-                stale_baseline = stale;
-            }
-            Err(message) => problems.push(Problem::error(Some(shown), message)),
-        }
+        let applied = baseline::apply(path, diagnostics, &root, cwd);
+        diagnostics = applied.kept;
+        baselined = applied.hidden;
+        stale_baseline = applied.stale;
+        problems.extend(applied.problems);
     }
     problems.sort();
     problems.dedup();
@@ -544,130 +488,6 @@ fn load_members(
         }
     }
     extra_problems
-}
-
-/// `--pack ID` with its `--option`s, or `None` after reporting why it cannot be used.
-fn shortcut_pack(
-    reference: &str,
-    pairs: &[String],
-    cwd: &Path,
-    problems: &mut Vec<Problem>,
-) -> Option<(packs::Pack, packs::options::Options)> {
-    let pack = match packs::resolve(reference, cwd, cwd) {
-        Ok(pack) => pack,
-        Err(problem) => {
-            problems.push(problem);
-            return None;
-        }
-    };
-    let resolved = option_table(pairs)
-        .and_then(|given| packs::options::Options::resolve(&pack, &given))
-        .map_err(|message| {
-            problems.push(Problem::error(
-                None,
-                format!("--pack {reference}: {message} (set options with --option KEY=VALUE)"),
-            ))
-        })
-        .ok()?;
-    Some((pack, resolved))
-}
-
-/// Fills in line and column of the findings' locations: the parser leaves them out of the model and
-/// they are found here, for the few spans a finding points at, from the texts in `sources`.
-fn locate_findings(
-    diagnostics: &mut [Diagnostic],
-    sources: &[(std::sync::Arc<source::FilePath>, source::SourceText)],
-) {
-    if diagnostics.is_empty() || sources.is_empty() {
-        return;
-    }
-    let texts: std::collections::HashMap<&Path, &str> = sources
-        .iter()
-        .map(|(file, source)| (file.fs.as_path(), source.text()))
-        .collect();
-    let mut trackers: std::collections::HashMap<PathBuf, source::LineTracker<'_>> =
-        std::collections::HashMap::new();
-    for diagnostic in diagnostics {
-        let related = diagnostic
-            .related
-            .iter_mut()
-            .map(|related| &mut related.location);
-        for location in std::iter::once(&mut diagnostic.location).chain(related) {
-            if location.span.line != 0 {
-                continue;
-            }
-            let path = location.path.fs.as_path();
-            let Some(text) = texts.get(path) else {
-                continue;
-            };
-            let tracker = trackers
-                .entry(path.to_path_buf())
-                .or_insert_with(|| source::LineTracker::new(text));
-            let (line, column) = tracker.locate(location.span.start as usize);
-            location.span.line = line;
-            location.span.column = column;
-        }
-    }
-}
-
-/// `--option KEY=VALUE` pairs as an options table: VALUE is read as TOML (`true`, `["A", "B"]`,
-/// `"text"`), and as a plain string when it is not TOML.
-fn option_table(pairs: &[String]) -> Result<toml::Table, String> {
-    let mut table = toml::Table::new();
-    for pair in pairs {
-        let Some((key, value)) = pair.split_once('=') else {
-            return Err(format!("--option {pair:?} must be KEY=VALUE"));
-        };
-        let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
-            .ok()
-            .and_then(|mut parsed| parsed.remove("v"))
-            .unwrap_or_else(|| toml::Value::String(value.to_string()));
-        table.insert(key.trim().to_string(), value);
-    }
-    Ok(table)
-}
-
-/// `--pack ID FILE...`: the profile among the files (if any), every permission set, and every
-/// group's members, as one user.
-fn shortcut_integration<'a>(
-    pack: &'a packs::Pack,
-    options: &packs::options::Options,
-    components: &'a [Component],
-) -> Option<Integration<'a>> {
-    let options = options.clone();
-    let mut user = IntegrationUser {
-        name: pack.file.pack.name.clone(),
-        ..IntegrationUser::default()
-    };
-    if let Some(profile) = components
-        .iter()
-        .find(|c| c.kind == model::MetadataKind::Profile)
-    {
-        user.members.push(Member {
-            component: profile,
-            role: Role::Profile,
-            muting: None,
-        });
-    }
-    for component in components
-        .iter()
-        .filter(|c| c.kind == model::MetadataKind::PermissionSet)
-    {
-        user.members.push(Member {
-            component,
-            role: Role::PermissionSet,
-            muting: None,
-        });
-    }
-    if user.members.is_empty() {
-        return None;
-    }
-    Some(Integration {
-        name: pack.file.pack.name.clone(),
-        pack,
-        options,
-        user,
-    })
 }
 
 /// An integration-level `view-all-data` or `modify-all-data` finding replaces the general warning on

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::config::{Config, RuleSetting};
+use crate::config::{self, Config, LoadedConfig, RuleSetting};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::packs::Pack;
 use crate::problem::Problem;
 
 /// Rule settings ready to apply.
@@ -174,4 +175,48 @@ impl CompiledOverride {
         }
         true
     }
+}
+
+/// The ids the settings name that are neither a rule, a pack, nor one of its requirements: each a
+/// problem with its line, since a misspelt id would silently do nothing.
+pub fn unknown_ids<'p>(
+    loaded: &LoadedConfig,
+    packs: impl Iterator<Item = &'p Pack> + Clone,
+    config_path: Option<String>,
+) -> Vec<Problem> {
+    let rules: Vec<&str> = crate::explain::all_rules()
+        .iter()
+        .map(|meta| meta.id)
+        .collect();
+    // Requirement ids the engine makes up itself: `act-on/no-view-all-data`, `act-on/read-only`...
+    let generated = ["/no-", "/needs-", "/allow-", "/read-only", "/assignable"];
+    let known = |id: &str| {
+        rules.contains(&id)
+            || packs.clone().any(|pack| {
+                pack.id() == id
+                    || pack
+                        .file
+                        .requirements
+                        .iter()
+                        .any(|requirement| pack.requirement_id(requirement) == id)
+                    || id.starts_with(&format!("{}/", pack.id()))
+                        && generated.iter().any(|part| id.contains(part))
+            })
+    };
+    loaded
+        .config
+        .named_ids()
+        .into_iter()
+        .filter(|(id, _)| !known(id))
+        .map(|(id, span)| {
+            let (line, column) = config::line_column(&loaded.text, span.start);
+            Problem::error(
+                config_path.clone(),
+                format!(
+                    "unknown rule, pack or requirement {id:?}; `sflint rules` and `sflint packs` list them"
+                ),
+            )
+            .at(Some(line), Some(column))
+        })
+        .collect()
 }
