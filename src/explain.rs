@@ -121,6 +121,17 @@ pub fn list_packs(json: bool, out: &mut dyn Write) -> io::Result<()> {
             pack.file.requirements.len(),
             header.summary
         )?;
+        writeln!(
+            out,
+            "{:width$}  source: {} (read {})",
+            "",
+            header
+                .source
+                .url
+                .as_deref()
+                .unwrap_or(header.source.title.as_str()),
+            header.source.retrieved
+        )?;
     }
     Ok(())
 }

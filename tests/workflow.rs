@@ -343,3 +343,44 @@ source = "Acme runbook"
         "integration user Act-On lacks Read on Invoice__c (no access)"
     );
 }
+
+#[test]
+fn packs_list_their_confidence_and_source() {
+    let run = |args: &[&str]| {
+        let output = Command::cargo_bin("sflint")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let human = run(&["packs"]);
+    let act_on = human
+        .lines()
+        .position(|line| line.starts_with("act-on "))
+        .expect("act-on is listed");
+    let lines: Vec<&str> = human.lines().collect();
+    assert!(lines[act_on].contains("high") && lines[act_on].contains("21 requirements"));
+    assert!(
+        lines[act_on + 1]
+            .trim_start()
+            .starts_with("source: https://connect.act-on.com/hc/en-us/articles/4548612904599")
+            && lines[act_on + 1].ends_with("(read 2026-11-23)"),
+        "{}",
+        lines[act_on + 1]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["packs", "--format", "json"])).unwrap();
+    let packs = json.as_array().unwrap();
+    assert_eq!(packs.len(), 34);
+    for pack in packs {
+        assert!(
+            pack["confidence"].is_string() && pack["source"]["retrieved"].is_string(),
+            "{pack}"
+        );
+    }
+    let shown = run(&["pack", "planhat"]);
+    assert!(shown.starts_with("# Planhat (planhat)\n"), "{shown}");
+    assert!(shown.contains("Grants must be on the profile, not in permission sets."));
+}
