@@ -214,7 +214,7 @@ fn profile(org: &Org, index: usize, rng: &mut Rng) -> String {
         );
     }
     for object in &org.objects {
-        object_entry(&mut out, object, rng, index % 10 == 0);
+        object_entry(&mut out, object, rng, index.is_multiple_of(10));
     }
     for page in &org.pages {
         let _ = write!(
