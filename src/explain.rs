@@ -195,7 +195,7 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
         let access = requirement
             .access
             .iter()
-            .map(|a| a.flag().label())
+            .map(|flag| flag.label())
             .collect::<Vec<_>>()
             .join(", ");
         let permissions: Vec<&str> = requirement

@@ -62,21 +62,6 @@ fn default_severities() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The rules that judge each profile or permission set on its own. The other listed rules judge an
-/// integration user declared in `sflint.toml` against its vendor pack and are tested with the packs.
-const COMPONENT_RULES: [&str; 10] = [
-    "duplicate-entry",
-    "field-access-dependency",
-    "invalid-xml",
-    "license-mismatch",
-    "missing-api-enabled",
-    "modify-all-data",
-    "object-access-dependency",
-    "permission-dependency",
-    "unknown-user-permission",
-    "view-all-data",
-];
-
 fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()))
@@ -415,7 +400,7 @@ fn format_fixtures_produce_exactly_their_expected_findings() {
 #[test]
 fn every_builtin_rule_has_a_pass_and_a_fail_fixture() {
     let severities = default_severities();
-    for rule in COMPONENT_RULES {
+    for rule in component_rules() {
         assert!(
             severities.contains_key(rule),
             "sflint rules does not list {rule}"
@@ -426,10 +411,11 @@ fn every_builtin_rule_has_a_pass_and_a_fail_fixture() {
         .map(|dir| dir.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert_eq!(
-        on_disk, COMPONENT_RULES,
+        on_disk,
+        component_rules(),
         "fixtures/rules/ must hold one folder per built-in rule"
     );
-    for rule in COMPONENT_RULES {
+    for rule in component_rules() {
         let dir = fixtures_root().join("rules").join(rule);
         let cases: Vec<String> = fixture_dirs(&dir)
             .iter()
@@ -442,7 +428,7 @@ fn every_builtin_rule_has_a_pass_and_a_fail_fixture() {
 #[test]
 fn fail_fixtures_expect_their_own_rule_and_pass_fixtures_expect_nothing() {
     let severities = default_severities();
-    for rule in COMPONENT_RULES {
+    for rule in component_rules() {
         let dir = fixtures_root().join("rules").join(rule);
         let mut errors = Vec::new();
         let expectations = |case: &str, errors: &mut Vec<String>| -> Vec<Finding> {
@@ -522,4 +508,10 @@ fn expectations_are_parsed_from_comments_and_expected_txt() {
         found[0].to_string(),
         "profiles/Read Only.profile:3:7 invalid-xml error"
     );
+}
+
+/// The rules that judge each profile or permission set on its own (the others judge integration
+/// users and are tested with the packs); each needs pass and fail fixtures.
+fn component_rules() -> Vec<&'static str> {
+    sflint::checks::component_rule_ids()
 }

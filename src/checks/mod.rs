@@ -57,6 +57,15 @@ pub fn rules() -> &'static [&'static dyn Rule] {
     ]
 }
 
+/// Ids of the rules that judge each profile or permission set on its own: the per-component rules
+/// and `invalid-xml`. The other rule ids judge integration users or suppression directives.
+pub fn component_rule_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = rules().iter().map(|rule| rule.meta().id).collect();
+    ids.push(invalid_xml::META.id);
+    ids.sort_unstable();
+    ids
+}
+
 /// Metadata of every rule id sflint reports: the per-component rules, `invalid-xml`, and the finding
 /// ids of vendor packs.
 pub fn builtin_metas() -> Vec<&'static RuleMeta> {

@@ -81,8 +81,10 @@ impl MetadataKind {
     }
 }
 
-/// The seven object permission checkboxes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The seven object permission checkboxes. Packs name them in kebab-case (`read`, `view-all`,
+/// `modify-all`, `view-all-fields`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ObjectFlag {
     Read,
     Create,

@@ -386,13 +386,7 @@ impl<'i, 'a> Checker<'i, 'a> {
     ) {
         let objects = self.items(&requirement.objects, requirement.objects_from.as_ref());
         evaluation.applicable = !objects.is_empty();
-        let mut needed = ObjectAccess::of(
-            &requirement
-                .access
-                .iter()
-                .map(|access| access.flag())
-                .collect::<Vec<_>>(),
-        );
+        let mut needed = ObjectAccess::of(&requirement.access);
         if needed.contains(ObjectFlag::ViewAllFields)
             && let Some(version) = self.context.source_api_version
             && version < VIEW_ALL_FIELDS_API_VERSION
@@ -1034,10 +1028,10 @@ impl<'i, 'a> Checker<'i, 'a> {
         let mut needed: BTreeMap<String, ObjectAccess> = BTreeMap::new();
         let mut collect = |requirement: &RequirementSpec| {
             if requirement.kind == Kind::ObjectAccess {
-                let flags: Vec<ObjectFlag> = requirement.access.iter().map(|a| a.flag()).collect();
+                let flags = ObjectAccess::of(&requirement.access);
                 for object in self.items(&requirement.objects, requirement.objects_from.as_ref()) {
                     let entry = needed.entry(object).or_default();
-                    *entry = entry.union(ObjectAccess::of(&flags));
+                    *entry = entry.union(flags);
                 }
             }
         };

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::diagnostic::Severity;
+use crate::model::ObjectFlag;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -207,33 +208,6 @@ impl Kind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum AccessName {
-    Read,
-    Create,
-    Edit,
-    Delete,
-    ViewAll,
-    ModifyAll,
-    ViewAllFields,
-}
-
-impl AccessName {
-    pub fn flag(self) -> crate::model::ObjectFlag {
-        use crate::model::ObjectFlag;
-        match self {
-            AccessName::Read => ObjectFlag::Read,
-            AccessName::Create => ObjectFlag::Create,
-            AccessName::Edit => ObjectFlag::Edit,
-            AccessName::Delete => ObjectFlag::Delete,
-            AccessName::ViewAll => ObjectFlag::ViewAll,
-            AccessName::ModifyAll => ObjectFlag::ModifyAll,
-            AccessName::ViewAllFields => ObjectFlag::ViewAllFields,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum FieldAccessName {
     Read,
     Edit,
@@ -266,7 +240,7 @@ pub struct RequirementSpec {
     #[serde(default)]
     pub objects_from: Option<String>,
     #[serde(default)]
-    pub access: Vec<AccessName>,
+    pub access: Vec<ObjectFlag>,
     #[serde(default)]
     pub fields: Vec<String>,
     #[serde(default)]
