@@ -50,7 +50,7 @@ type Key = (String, String, String, Option<String>);
 
 fn key(diagnostic: &Diagnostic, root: &Path) -> Key {
     (
-        diagnostic.rule.clone(),
+        diagnostic.rule.to_string(),
         display_path(&diagnostic.location.path.fs, root),
         diagnostic.element.clone(),
         diagnostic
@@ -229,11 +229,12 @@ pub fn apply(path: &Path, diagnostics: Vec<Diagnostic>, root: &Path, cwd: &Path)
 mod tests {
     use super::*;
     use crate::diagnostic::{Location, Severity};
+    use crate::registry::RuleId;
     use crate::source::{FilePath, Span};
     use std::path::PathBuf;
     use std::sync::Arc;
 
-    fn finding(rule: &str, element: &str, line: u32) -> Diagnostic {
+    fn finding(rule: RuleId, element: &str, line: u32) -> Diagnostic {
         let path = Arc::new(FilePath {
             display: "force-app/A.permissionset-meta.xml".into(),
             fs: PathBuf::from("/p/force-app/A.permissionset-meta.xml"),
@@ -250,9 +251,9 @@ mod tests {
     fn keys_ignore_lines_and_count_repeats() {
         let root = Path::new("/p");
         let today = vec![
-            finding("duplicate-entry", "userPermissions/ApiEnabled", 3),
-            finding("duplicate-entry", "userPermissions/ApiEnabled", 9),
-            finding("view-all-data", "userPermissions/ViewAllData", 20),
+            finding(RuleId::DuplicateEntry, "userPermissions/ApiEnabled", 3),
+            finding(RuleId::DuplicateEntry, "userPermissions/ApiEnabled", 9),
+            finding(RuleId::ViewAllData, "userPermissions/ViewAllData", 20),
         ];
         let baseline = Baseline::of(&today, root);
         assert_eq!(baseline.findings.len(), 2);
@@ -266,14 +267,14 @@ mod tests {
 
         // Lines moved, one duplicate fixed, one new finding.
         let tomorrow = vec![
-            finding("duplicate-entry", "userPermissions/ApiEnabled", 30),
-            finding("view-all-data", "userPermissions/ViewAllData", 40),
-            finding("modify-all-data", "userPermissions/ModifyAllData", 41),
+            finding(RuleId::DuplicateEntry, "userPermissions/ApiEnabled", 30),
+            finding(RuleId::ViewAllData, "userPermissions/ViewAllData", 40),
+            finding(RuleId::ModifyAllData, "userPermissions/ModifyAllData", 41),
         ];
         let (kept, hidden, stale) = reparsed.filter(tomorrow, root);
         assert_eq!(hidden, 2);
         assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].rule, "modify-all-data");
+        assert_eq!(kept[0].rule, RuleId::ModifyAllData);
         assert_eq!(stale.len(), 1);
         assert_eq!(stale[0].rule, "duplicate-entry");
         assert_eq!(stale[0].count, 1);

@@ -193,10 +193,22 @@ fn with_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Resu
 }
 
 fn run_rule(id: &str, format: ListFormat) -> io::Result<ExitCode> {
-    match explain::find_rule(id) {
-        Some(meta) => with_stdout(|out| explain::show_rule(meta, format == ListFormat::Json, out)),
+    if let Some(retired) = crate::registry::retired(id) {
+        eprintln!(
+            "sflint: error: rule {id:?} was retired in {}: {}",
+            retired.since, retired.instead
+        );
+        return Ok(ExitCode::from(2));
+    }
+    match crate::registry::RuleId::from_id(id) {
+        Some(rule) => {
+            with_stdout(|out| explain::show_rule(rule.meta(), format == ListFormat::Json, out))
+        }
         None => {
-            let hint = explain::closest_rule(id)
+            let known = crate::registry::RuleId::ALL
+                .iter()
+                .map(|rule| rule.as_str());
+            let hint = crate::registry::suggest(id, known)
                 .map(|known| format!(" (did you mean {known}?)"))
                 .unwrap_or_default();
             eprintln!("sflint: error: unknown rule {id:?}{hint}; `sflint rules` lists them");

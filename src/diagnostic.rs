@@ -1,45 +1,14 @@
 //! Findings: what a rule or pack reports, where, and how bad it is. Reporters only render these.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::registry::RuleId;
+pub use crate::registry::Severity;
 
 use crate::source::{FilePath, LineTracker, SourceText, Span};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Severity> {
-        match text {
-            "info" => Some(Severity::Info),
-            "warning" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -73,7 +42,7 @@ pub struct PackOrigin {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: String,
+    pub rule: RuleId,
     pub severity: Severity,
     /// Lower case, no trailing period.
     pub message: String,
@@ -89,13 +58,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(
-        rule: impl Into<String>,
+        rule: RuleId,
         severity: Severity,
         location: Location,
         message: impl Into<String>,
     ) -> Self {
         Self {
-            rule: rule.into(),
+            rule,
             severity,
             message: message.into(),
             help: None,

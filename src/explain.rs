@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::checks::{self, RuleMeta};
+use crate::registry::{self, RuleId, RuleMeta};
 
 #[derive(Serialize)]
 struct RuleEntry<'a> {
@@ -25,23 +25,45 @@ impl<'a> From<&'a RuleMeta> for RuleEntry<'a> {
     }
 }
 
-/// Every rule id sflint can report, sorted.
-pub fn all_rules() -> Vec<&'static RuleMeta> {
-    checks::builtin_metas()
+#[derive(Serialize)]
+struct RetiredEntry<'a> {
+    id: &'a str,
+    retired_since: &'a str,
+    instead: &'a str,
 }
 
-pub fn find_rule(id: &str) -> Option<&'static RuleMeta> {
-    all_rules().into_iter().find(|meta| meta.id == id)
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ListEntry<'a> {
+    Rule(RuleEntry<'a>),
+    Retired(RetiredEntry<'a>),
 }
 
+/// `sflint rules`: every rule id, then the retired ones.
 pub fn list_rules(json: bool, out: &mut dyn Write) -> io::Result<()> {
-    let rules = all_rules();
+    let rules: Vec<&RuleMeta> = RuleId::ALL.iter().map(|rule| rule.meta()).collect();
     if json {
-        let entries: Vec<RuleEntry<'_>> = rules.iter().map(|meta| RuleEntry::from(*meta)).collect();
+        let entries: Vec<ListEntry<'_>> = rules
+            .iter()
+            .map(|meta| ListEntry::Rule(RuleEntry::from(*meta)))
+            .chain(registry::RETIRED.iter().map(|retired| {
+                ListEntry::Retired(RetiredEntry {
+                    id: retired.id,
+                    retired_since: retired.since,
+                    instead: retired.instead,
+                })
+            }))
+            .collect();
         serde_json::to_writer_pretty(&mut *out, &entries)?;
         return writeln!(out);
     }
-    let width = rules.iter().map(|meta| meta.id.len()).max().unwrap_or(0);
+    let width = rules
+        .iter()
+        .map(|meta| meta.id)
+        .chain(registry::RETIRED.iter().map(|retired| retired.id))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
     for meta in rules {
         writeln!(
             out,
@@ -49,6 +71,13 @@ pub fn list_rules(json: bool, out: &mut dyn Write) -> io::Result<()> {
             meta.id,
             meta.default_severity.as_str(),
             meta.summary
+        )?;
+    }
+    for retired in registry::RETIRED {
+        writeln!(
+            out,
+            "{:width$}  retired  since {}: {}",
+            retired.id, retired.since, retired.instead
         )?;
     }
     Ok(())
@@ -74,14 +103,6 @@ fn capitalise(text: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// Suggests the closest rule id for a typo in `sflint rule ID`.
-pub fn closest_rule(id: &str) -> Option<&'static str> {
-    all_rules()
-        .into_iter()
-        .map(|meta| meta.id)
-        .find(|known| known.contains(id) || id.contains(known))
 }
 
 /// `sflint packs`: every shipped pack with its vendor, confidence and source.

@@ -19,6 +19,7 @@ pub mod model;
 pub mod packs;
 pub mod problem;
 pub mod project;
+pub mod registry;
 pub mod report;
 pub mod settings;
 pub mod source;
@@ -494,25 +495,18 @@ fn load_members(
 /// the same grant: the integration's verdict (an error, or an info when the pack allows it) is the
 /// more precise one.
 fn supersede_builtin(diagnostics: &mut Vec<Diagnostic>, integration: &[Diagnostic]) {
-    let superseded: HashSet<(String, PathBuf, u32)> = integration
+    let superseded: HashSet<(registry::RuleId, PathBuf, u32)> = integration
         .iter()
         .filter(|d| {
-            d.rule == packs::findings::VIEW_ALL_DATA || d.rule == packs::findings::MODIFY_ALL_DATA
-        })
-        .map(|d| {
-            (
-                d.rule.clone(),
-                d.location.path.fs.clone(),
-                d.location.span.start,
+            matches!(
+                d.rule,
+                registry::RuleId::ViewAllData | registry::RuleId::ModifyAllData
             )
         })
+        .map(|d| (d.rule, d.location.path.fs.clone(), d.location.span.start))
         .collect();
     diagnostics.retain(|d| {
         d.origin.is_some()
-            || !superseded.contains(&(
-                d.rule.clone(),
-                d.location.path.fs.clone(),
-                d.location.span.start,
-            ))
+            || !superseded.contains(&(d.rule, d.location.path.fs.clone(), d.location.span.start))
     });
 }

@@ -28,7 +28,7 @@ struct CompiledOverride {
 
 /// Whether a setting key names this finding: its rule, its pack, or its pack requirement.
 fn names(key: &str, diagnostic: &Diagnostic) -> bool {
-    if key == diagnostic.rule {
+    if key == diagnostic.rule.as_str() {
         return true;
     }
     diagnostic
@@ -125,7 +125,7 @@ fn apply_levels(levels: &[(String, RuleSetting)], diagnostic: &mut Diagnostic) -
             Some(3)
         } else if origin.is_some_and(|o| o.pack == key) {
             Some(2)
-        } else if diagnostic.rule == key {
+        } else if diagnostic.rule.as_str() == key {
             Some(1)
         } else {
             None
@@ -184,9 +184,9 @@ pub fn unknown_ids<'p>(
     packs: impl Iterator<Item = &'p Pack> + Clone,
     config_path: Option<String>,
 ) -> Vec<Problem> {
-    let rules: Vec<&str> = crate::explain::all_rules()
+    let rules: Vec<&str> = crate::registry::RuleId::ALL
         .iter()
-        .map(|meta| meta.id)
+        .map(|rule| rule.as_str())
         .collect();
     // Requirement ids the engine makes up itself: `act-on/no-view-all-data`, `act-on/read-only`...
     let generated = ["/no-", "/needs-", "/allow-", "/read-only", "/assignable"];

@@ -14,57 +14,9 @@ use std::sync::Arc;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use crate::checks::RuleMeta;
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::registry::RuleId;
 use crate::source::{FileIndex, FilePath, LineTracker, Span};
-
-pub static UNUSED: RuleMeta = RuleMeta {
-    id: "unused-suppression",
-    default_severity: Severity::Warning,
-    summary: "an inline sflint-disable directive that suppresses nothing",
-    doc: r#"## What it checks
-Every `<!-- sflint-disable-next RULE -- reason -->` and `<!-- sflint-disable-file RULE -- reason -->`
-comment must suppress at least one finding of the rules it names.
-
-## Why it matters
-A suppression outlives the problem it hid: once the permission is fixed, the comment would silently
-hide the next, unrelated finding of that rule. Removing unused suppressions keeps every exception
-deliberate.
-
-## Example
-```xml
-<!-- sflint-disable-next view-all-data -- no longer granted below -->
-<userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>
-```
-
-## Source
-sflint's own convention, after ESLint's `--report-unused-disable-directives` and ruff's RUF100.
-"#,
-};
-
-pub static INVALID: RuleMeta = RuleMeta {
-    id: "invalid-suppression",
-    default_severity: Severity::Error,
-    summary: "an sflint-disable directive without a rule, a reason or an element to apply to",
-    doc: r#"## What it checks
-Inline directives must read `<!-- sflint-disable-next RULE[,RULE...] -- reason -->` (applies to the
-next element, whole, however many lines it spans) or `<!-- sflint-disable-file RULE -- reason -->`
-(applies to the file). The rule list and the reason after ` -- ` are required; a `disable-next`
-must be followed by an element.
-
-## Why it matters
-An exception without a reason cannot be reviewed, and a malformed directive silently suppresses
-nothing.
-
-## Example
-```xml
-<!-- sflint-disable-next view-all-data -->   <!-- no reason -->
-```
-
-## Source
-sflint's own convention; the ` -- reason` form follows ESLint's directive comments.
-"#,
-};
 
 const MARKER: &[u8] = b"sflint-disable";
 
@@ -100,7 +52,7 @@ impl Suppression {
         };
         in_scope
             && self.rules.iter().any(|rule| {
-                *rule == diagnostic.rule
+                rule == diagnostic.rule.as_str()
                     || diagnostic
                         .origin
                         .as_ref()
@@ -202,7 +154,12 @@ pub fn scan(
 }
 
 fn invalid(file: &Arc<FilePath>, span: Span, message: String) -> Diagnostic {
-    Diagnostic::new(INVALID.id, INVALID.default_severity, Location::new(file, span), message)
+    Diagnostic::new(
+        RuleId::InvalidSuppression,
+        RuleId::InvalidSuppression.default_severity(),
+        Location::new(file, span),
+        message,
+    )
         .with_help("Write <!-- sflint-disable-next RULE -- reason --> or <!-- sflint-disable-file RULE -- reason -->.")
         .with_element("suppression")
 }
@@ -278,8 +235,8 @@ pub fn apply(
         };
         kept.push(
             Diagnostic::new(
-                UNUSED.id,
-                UNUSED.default_severity,
+                RuleId::UnusedSuppression,
+                RuleId::UnusedSuppression.default_severity(),
                 Location::new(&suppression.file, suppression.comment),
                 format!(
                     "{directive} {} suppresses nothing",

@@ -810,5 +810,9 @@ fn human_report_numbers_lines_of_mixed_line_endings_as_the_findings_do() {
 /// The rules that judge each profile or permission set on its own (the others judge integration
 /// users and are tested with the packs); each needs pass and fail fixtures.
 fn component_rules() -> Vec<&'static str> {
-    sflint::checks::component_rule_ids()
+    sflint::registry::RuleId::ALL
+        .iter()
+        .filter(|rule| rule.judges_components())
+        .map(|rule| rule.as_str())
+        .collect()
 }

@@ -7,6 +7,11 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 use sflint::LintResult;
+use sflint::registry::{RuleId, RuleMeta};
+
+fn all_rules() -> Vec<&'static RuleMeta> {
+    RuleId::ALL.iter().map(|rule| rule.meta()).collect()
+}
 use sflint::diagnostic::{Diagnostic, Location, PackOrigin, Severity};
 use sflint::report::{RenderOptions, github, sarif};
 use sflint::source::{FilePath, Span};
@@ -53,7 +58,7 @@ fn mixed() -> LintResult {
     let profile = file("force-app/b.profile-meta.xml");
     lint_result(vec![
         Diagnostic::new(
-            "view-all-data",
+            RuleId::from_id("view-all-data").unwrap(),
             Severity::Warning,
             at(&odd, 3, 5),
             "permission set X grants ViewAllData",
@@ -61,7 +66,7 @@ fn mixed() -> LintResult {
         .with_help("Grant View All Records instead.")
         .with_element("userPermissions/ViewAllData"),
         Diagnostic::new(
-            "object-access-dependency",
+            RuleId::from_id("object-access-dependency").unwrap(),
             Severity::Error,
             at(&odd, 9, 5),
             "edit on 50%: Lead, Contact\r\nline two",
@@ -69,7 +74,7 @@ fn mixed() -> LintResult {
         .with_help("Set a, b: c.")
         .with_element("objectPermissions/Lead/allowEdit"),
         Diagnostic::new(
-            "x:y,z",
+            RuleId::from_id("unverifiable-requirement").unwrap(),
             Severity::Info,
             at(&profile, 1, 1),
             "did you mean it?",
@@ -82,7 +87,7 @@ fn mixed() -> LintResult {
                 requirement: "act-on/api-enabled".to_string(),
             }),
             ..Diagnostic::new(
-                "act-on/api-enabled",
+                RuleId::from_id("missing-api-enabled").unwrap(),
                 Severity::Error,
                 at(&profile, 2, 1),
                 "api enabled missing",
@@ -101,12 +106,12 @@ fn github_output(result: &LintResult, options: RenderOptions, summary: Option<&P
 #[test]
 fn github_annotations_come_errors_first_escaped_then_every_finding_as_a_log_line() {
     let expected = concat!(
-        "::error file=force-app/b.profile-meta.xml,line=2,col=1,title=sflint(act-on/api-enabled)::api enabled missing [Act-On]\n",
+        "::error file=force-app/b.profile-meta.xml,line=2,col=1,title=sflint(missing-api-enabled)::api enabled missing [Act-On]\n",
         "::error file=force-app/x%25y%2Cz%3Aw.permissionset-meta.xml,line=9,col=5,title=sflint(object-access-dependency)::edit on 50%25: Lead, Contact%0D%0Aline two. Set a, b: c.\n",
         "::warning file=force-app/x%25y%2Cz%3Aw.permissionset-meta.xml,line=3,col=5,title=sflint(view-all-data)::permission set X grants ViewAllData. Grant View All Records instead.\n",
-        "::notice file=force-app/b.profile-meta.xml,line=1,col=1,title=sflint(x%3Ay%2Cz)::did you mean it? Maybe.\n",
-        "force-app/b.profile-meta.xml:1:1: info x:y,z did you mean it?\n",
-        "force-app/b.profile-meta.xml:2:1: error act-on/api-enabled api enabled missing [Act-On]\n",
+        "::notice file=force-app/b.profile-meta.xml,line=1,col=1,title=sflint(unverifiable-requirement)::did you mean it? Maybe.\n",
+        "force-app/b.profile-meta.xml:1:1: info unverifiable-requirement did you mean it?\n",
+        "force-app/b.profile-meta.xml:2:1: error missing-api-enabled api enabled missing [Act-On]\n",
         "force-app/x%y,z:w.permissionset-meta.xml:3:5: warning view-all-data permission set X grants ViewAllData\n",
         "force-app/x%y,z:w.permissionset-meta.xml:9:5: error object-access-dependency edit on 50%: Lead, Contact  line two\n",
         "Found 2 errors, 1 warning and 1 info in 2 components (2 files).\n",
@@ -140,10 +145,10 @@ Found 2 errors, 1 warning and 1 info in 2 components (2 files).
 
 | rule | errors | warnings | infos |
 |---|---:|---:|---:|
-| `act-on/api-enabled` | 1 | 0 | 0 |
+| `missing-api-enabled` | 1 | 0 | 0 |
 | `object-access-dependency` | 1 | 0 | 0 |
+| `unverifiable-requirement` | 0 | 0 | 1 |
 | `view-all-data` | 0 | 1 | 0 |
-| `x:y,z` | 0 | 0 | 1 |
 
 ### By integration
 
@@ -198,7 +203,7 @@ fn github_step_summary_lists_at_most_200_files() {
     let diagnostics = (0..201)
         .map(|index| {
             Diagnostic::new(
-                "view-all-data",
+                RuleId::from_id("view-all-data").unwrap(),
                 Severity::Warning,
                 at(&file(&format!("p/{index:03}.permissionset")), 1, 1),
                 "grants ViewAllData",
@@ -274,7 +279,7 @@ fn rich() -> LintResult {
     let mut result = mixed();
     result.diagnostics.extend([
         Diagnostic::new(
-            "duplicate-entry",
+            RuleId::from_id("duplicate-entry").unwrap(),
             Severity::Warning,
             at(&set, 12, 5),
             "ApiEnabled listed twice",
@@ -282,7 +287,7 @@ fn rich() -> LintResult {
         .with_related(at(&set, 4, 5), "first listed here")
         .with_element("userPermissions/ApiEnabled"),
         Diagnostic::new(
-            "invalid-xml",
+            RuleId::from_id("invalid-xml").unwrap(),
             Severity::Error,
             at(&outside, 0, 0),
             "file is empty",
@@ -397,13 +402,16 @@ fn sarif_results_carry_level_message_location_and_related_locations() {
     assert!(edit.get("properties").is_none());
 
     assert_eq!(result_for(&log, "view-all-data")["level"], "warning");
-    assert_eq!(result_for(&log, "x:y,z")["level"], "note");
     assert_eq!(
-        result_for(&log, "act-on/api-enabled")["message"]["text"],
+        result_for(&log, "unverifiable-requirement")["level"],
+        "note"
+    );
+    assert_eq!(
+        result_for(&log, "missing-api-enabled")["message"]["text"],
         "api enabled missing"
     );
     assert_eq!(
-        result_for(&log, "act-on/api-enabled")["properties"],
+        result_for(&log, "missing-api-enabled")["properties"],
         serde_json::json!({
             "integration": "Act-On",
             "pack": "act-on",
@@ -459,7 +467,7 @@ fn fingerprint(log: &Value, rule: &str) -> String {
 
 fn one(element: &str, line: u32, integration: Option<&str>) -> LintResult {
     let mut diagnostic = Diagnostic::new(
-        "view-all-data",
+        RuleId::from_id("view-all-data").unwrap(),
         Severity::Warning,
         at(&file("force-app/a.permissionset-meta.xml"), line, 5),
         "grants ViewAllData",
@@ -530,7 +538,7 @@ fn sarif_fingerprints_of_repeated_keys_are_numbered_in_report_order() {
     let path = file("force-app/a.permissionset-meta.xml");
     let copy = |line| {
         Diagnostic::new(
-            "duplicate-entry",
+            RuleId::from_id("duplicate-entry").unwrap(),
             Severity::Warning,
             at(&path, line, 5),
             "ApiEnabled listed again",
@@ -573,10 +581,7 @@ fn sarif_lists_every_known_rule_even_without_results() {
         .iter()
         .map(|rule| rule["id"].as_str().unwrap())
         .collect();
-    let known: Vec<&str> = sflint::explain::all_rules()
-        .iter()
-        .map(|meta| meta.id)
-        .collect();
+    let known: Vec<&str> = all_rules().iter().map(|meta| meta.id).collect();
     assert!(!known.is_empty());
     assert_eq!(ids, known);
 }
@@ -584,7 +589,7 @@ fn sarif_lists_every_known_rule_even_without_results() {
 #[test]
 fn sarif_rule_descriptors_come_from_the_rule_metadata() {
     let log = sarif_value(&lint_result(Vec::new()), Path::new("/work/project"));
-    for (meta, rule) in sflint::explain::all_rules().iter().zip(rules(&log)) {
+    for (meta, rule) in all_rules().iter().zip(rules(&log)) {
         assert_eq!(rule["shortDescription"]["text"], meta.summary);
         assert_eq!(rule["help"]["text"], meta.doc);
         assert_eq!(rule["help"]["markdown"], meta.doc);
@@ -619,35 +624,6 @@ fn sarif_rule_index_points_at_the_rule_of_each_result() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules(&log)[index]["id"], result["ruleId"], "{result}");
     }
-}
-
-#[test]
-fn sarif_describes_rule_ids_the_metadata_does_not_know_from_their_findings() {
-    let log = sarif_value(&rich(), Path::new("/work/project"));
-    let known = sflint::explain::all_rules().len();
-    // After the known rules, sorted by id.
-    let extra: Vec<&Value> = rules(&log)[known..].iter().collect();
-    assert_eq!(
-        extra
-            .iter()
-            .map(|rule| rule["id"].as_str().unwrap())
-            .collect::<Vec<_>>(),
-        ["act-on/api-enabled", "x:y,z"]
-    );
-    assert_eq!(
-        extra[0],
-        &serde_json::json!({
-            "id": "act-on/api-enabled",
-            "name": "ActOnApiEnabled",
-            "shortDescription": { "text": "requirement act-on/api-enabled of the act-on integration pack" },
-            "fullDescription": { "text": "requirement act-on/api-enabled of the act-on integration pack" },
-            "help": { "text": "See `sflint rule act-on/api-enabled`." },
-            "defaultConfiguration": { "level": "error" },
-            "properties": { "tags": ["security", "salesforce"] }
-        })
-    );
-    assert_eq!(extra[1]["help"]["text"], "Maybe.");
-    assert_eq!(extra[1]["defaultConfiguration"]["level"], "note");
 }
 
 // Through the binary: the format names, GITHUB_STEP_SUMMARY and the working directory.

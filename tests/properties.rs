@@ -338,7 +338,13 @@ fn findings(dir: &Path, text: &str) -> Vec<(String, String, String)> {
     let mut found: Vec<(String, String, String)> = result
         .diagnostics
         .into_iter()
-        .map(|d| (d.rule, d.element, d.severity.as_str().to_string()))
+        .map(|d| {
+            (
+                d.rule.to_string(),
+                d.element,
+                d.severity.as_str().to_string(),
+            )
+        })
         .collect();
     found.sort();
     found

@@ -2,43 +2,19 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Context, Rule, RuleMeta, describe, finding};
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use super::{Context, Rule, describe, finding};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Component;
+use crate::registry::RuleId;
 use crate::source::Span;
 
 pub struct DuplicateEntry;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "duplicate-entry",
-    default_severity: Severity::Warning,
-    summary: "the same user permission, object, field or record type listed more than once",
-    doc: r#"## What it checks
-Within one profile, permission set or muting permission set (all files of a decomposed permission
-set together), each `<userPermissions>` name, `<objectPermissions>` object, `<fieldPermissions>`
-field and `<recordTypeVisibilities>` record type may appear once. The second and later entries are
-reported, pointing back at the first.
-
-## Why it matters
-Only one of the entries takes effect, and which one is not obvious to a reviewer: a merge that adds
-`allowEdit` to a second copy of an object entry can silently do nothing, or silently win. Duplicates
-usually come from merge conflicts resolved by keeping both sides.
-
-## Example
-```xml
-<userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>
-<userPermissions><enabled>false</enabled><name>ApiEnabled</name></userPermissions>
-```
-
-## Source
-Metadata API Developer Guide, PermissionSet and Profile: each entry is keyed by its name, object,
-field or record type.
-"#,
-};
+const RULE: RuleId = RuleId::DuplicateEntry;
 
 impl Rule for DuplicateEntry {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn id(&self) -> RuleId {
+        RULE
     }
 
     fn check(&self, component: &Component, _: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -51,7 +27,7 @@ impl Rule for DuplicateEntry {
                 for (key, earlier, span) in duplicates(entries) {
                     out.push(
                         finding(
-                            &META,
+                            RULE,
                             component,
                             span,
                             format!(

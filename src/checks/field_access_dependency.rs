@@ -1,40 +1,17 @@
 //! `field-access-dependency`: a field that is editable but not readable.
 
-use super::{Context, Rule, RuleMeta, describe, finding, granting};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, Rule, describe, finding, granting};
+use crate::diagnostic::Diagnostic;
 use crate::model::Component;
+use crate::registry::RuleId;
 
 pub struct FieldAccessDependency;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "field-access-dependency",
-    default_severity: Severity::Error,
-    summary: "field permission that is editable but not readable",
-    doc: r#"## What it checks
-Every `<fieldPermissions>` entry with `<editable>true</editable>` must also say
-`<readable>true</readable>`. Muting permission sets are not checked.
-
-## Why it matters
-Field-level security cannot grant Edit without Read: Salesforce rejects the file at deploy time.
-
-## Example
-```xml
-<fieldPermissions>
-    <editable>true</editable>
-    <field>Account.Industry</field>
-    <readable>false</readable>   <!-- Edit needs Read -->
-</fieldPermissions>
-```
-
-## Source
-Salesforce Object Reference, FieldPermissions: "PermissionsEdit ... Requires PermissionsRead for the
-same field to be true".
-"#,
-};
+const RULE: RuleId = RuleId::FieldAccessDependency;
 
 impl Rule for FieldAccessDependency {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn id(&self) -> RuleId {
+        RULE
     }
 
     fn check(&self, component: &Component, _: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -46,7 +23,7 @@ impl Rule for FieldAccessDependency {
                 let field = &entry.field.value;
                 out.push(
                     finding(
-                        &META,
+                        RULE,
                         component,
                         entry.editable_span.unwrap_or(entry.span),
                         format!("{field} is editable but not readable in {}", describe(component)),

@@ -1,47 +1,17 @@
 //! `license-mismatch`: access that the component's user license cannot hold.
 
-use super::{Context, Rule, RuleMeta, describe, finding, granting};
-use crate::diagnostic::Severity;
+use super::{Context, Rule, describe, finding, granting};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Component;
+use crate::registry::RuleId;
 
 pub struct LicenseMismatch;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "license-mismatch",
-    default_severity: Severity::Error,
-    summary: "access that the profile's or permission set's license cannot hold",
-    doc: r#"## What it checks
-A profile whose `<userLicense>` (or a permission set whose `<license>`) is a license with documented
-limits, granting access beyond them. The limits are data (`rules/catalog/licenses.toml`): a Salesforce
-Platform license cannot reach Campaign, Contract or Entitlement (documented: error), nor Lead or
-Opportunity, nor hold Customize Application (secondary sources: warning). Cases are allowed. Vendor
-packs report the same id when an integration user's license is not the one the vendor requires.
-
-## Why it matters
-Salesforce refuses to deploy, or to assign, a profile or permission set that grants what its license
-does not include, and a user on the wrong license cannot see the objects an integration syncs.
-
-## Example
-```xml
-<Profile xmlns="http://soap.sforce.com/2006/04/metadata">
-    <objectPermissions>
-        <allowRead>true</allowRead>
-        <object>Campaign</object>   <!-- not available to Salesforce Platform users -->
-    </objectPermissions>
-    <userLicense>Salesforce Platform</userLicense>
-</Profile>
-```
-
-## Source
-Salesforce Help, "Features Available with Lightning Platform Starter, Lightning Platform Plus, and
-Salesforce Platform Login Licenses"; secondary sources listed per object in the data file.
-"#,
-};
+const RULE: RuleId = RuleId::LicenseMismatch;
 
 impl Rule for LicenseMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn id(&self) -> RuleId {
+        RULE
     }
 
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -72,7 +42,7 @@ impl Rule for LicenseMismatch {
                 continue;
             }
             let mut diagnostic = finding(
-                &META,
+                RULE,
                 component,
                 entry.object.span,
                 format!(
@@ -97,7 +67,7 @@ impl Rule for LicenseMismatch {
                 continue;
             };
             let mut diagnostic = finding(
-                &META,
+                RULE,
                 component,
                 permission.name.span,
                 format!(

@@ -1,43 +1,17 @@
 //! `missing-api-enabled`: API Only User without API Enabled.
 
-use super::{Context, Rule, RuleMeta, describe, finding, granting};
+use super::{Context, Rule, describe, finding, granting};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Component, MetadataKind};
+use crate::registry::RuleId;
 
 pub struct MissingApiEnabled;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "missing-api-enabled",
-    default_severity: Severity::Error,
-    summary: "API Only User enabled without API Enabled",
-    doc: r#"## What it checks
-A profile that enables `ApiUserOnly` (API Only User) must also enable `ApiEnabled` (API Enabled).
-In a permission set the same combination is a warning, because the assignee's profile or another
-permission set may grant API Enabled. Vendor packs report the same id when an integration user, all
-its profile and permission sets together, lacks API Enabled.
-
-## Why it matters
-An API-only user cannot log in to the user interface; without API Enabled it cannot use the API
-either, so the integration that owns it fails to connect. The standard *Salesforce API Only System
-Integrations* profile enables both.
-
-## Example
-```xml
-<userPermissions>
-    <enabled>true</enabled>
-    <name>ApiUserOnly</name>   <!-- and no ApiEnabled -->
-</userPermissions>
-```
-
-## Source
-Salesforce Field Reference (PermissionsApiUserOnly, PermissionsApiEnabled); the standard Salesforce
-API Only System Integrations profile as retrieved from a real org.
-"#,
-};
+const RULE: RuleId = RuleId::MissingApiEnabled;
 
 impl Rule for MissingApiEnabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn id(&self) -> RuleId {
+        RULE
     }
 
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -51,7 +25,7 @@ impl Rule for MissingApiEnabled {
             return;
         }
         let mut diagnostic = finding(
-            &META,
+            RULE,
             component,
             api_only.name.span,
             format!(

@@ -1,40 +1,13 @@
 //! `object-access-dependency`: object permissions that Salesforce refuses to save.
 
-use super::{Context, Rule, RuleMeta, describe, finding, granting};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, Rule, describe, finding, granting};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Component, ObjectAccess, ObjectFlag, ObjectPermission};
+use crate::registry::RuleId;
 
 pub struct ObjectAccessDependency;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "object-access-dependency",
-    default_severity: Severity::Error,
-    summary: "object access that needs another object permission in the same entry",
-    doc: r#"## What it checks
-Within one `<objectPermissions>` entry: Create, Edit, Delete and View All Records each need Read;
-Delete needs Edit; Modify All Records needs Read, Edit, Delete and View All Records. Big objects
-(`__b`) may hold Delete without Edit. Muting permission sets are not checked: there `true` removes
-access.
-
-## Why it matters
-Salesforce evaluates these dependencies when a profile or permission set is saved or deployed; a
-deployment carrying `allowEdit` without `allowRead` fails. Every real retrieved file we calibrated
-against respects them, so a violation is a hand edit or a bad merge.
-
-## Example
-```xml
-<objectPermissions>
-    <allowEdit>true</allowEdit>
-    <allowRead>false</allowRead>   <!-- Edit needs Read -->
-    <object>Account</object>
-</objectPermissions>
-```
-
-## Source
-Salesforce Object Reference, ObjectPermissions ("PermissionsEdit ... requires PermissionsRead",
-and the same for Create, Delete, View All Records and Modify All Records).
-"#,
-};
+const RULE: RuleId = RuleId::ObjectAccessDependency;
 
 /// Each flag and what it needs, from the ObjectPermissions reference.
 const REQUIREMENTS: [(ObjectFlag, &[ObjectFlag]); 5] = [
@@ -64,8 +37,8 @@ fn needs(object: &str, flag: ObjectFlag, required: &[ObjectFlag]) -> ObjectAcces
 }
 
 impl Rule for ObjectAccessDependency {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn id(&self) -> RuleId {
+        RULE
     }
 
     fn check(&self, component: &Component, _: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -91,7 +64,7 @@ fn check_entry(component: &Component, entry: &ObjectPermission, out: &mut Vec<Di
         let elements: Vec<&str> = missing.flags().map(ObjectFlag::element).collect();
         out.push(
             finding(
-                &META,
+                RULE,
                 component,
                 entry.flag_span(flag),
                 format!(

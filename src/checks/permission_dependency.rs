@@ -1,47 +1,17 @@
 //! `permission-dependency`: a user permission enabled without the permissions it requires.
 
-use super::{Context, Rule, RuleMeta, describe, finding, granting};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, Rule, describe, finding, granting};
+use crate::diagnostic::Diagnostic;
 use crate::model::Component;
+use crate::registry::RuleId;
 
 pub struct PermissionDependency;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "permission-dependency",
-    default_severity: Severity::Error,
-    summary: "user permission enabled without a permission it depends on",
-    doc: r#"## What it checks
-For each enabled `<userPermissions>` entry, the permissions it depends on must be enabled in the same
-profile or permission set. The pairs are data (`rules/catalog/permission-dependencies.toml`), each with
-its source: pairs documented by Salesforce are errors (Modify All Data requires View All Data, View
-Setup and Configuration, Run Reports, Edit Tasks, ...); pairs known only from vendor pages or
-third-party write-ups are warnings (Customize Application requires View Setup and Configuration and
-Manage Custom Permissions; Create and Customize Reports requires Run Reports; ...). Pairs that real
-retrieved files violate (View Setup and Configuration without View Roles, Modify All Data without the
-legacy forecast permissions, ...) are not enforced. Muting permission sets are not checked.
-
-## Why it matters
-Salesforce checks permission dependencies when a profile or permission set is saved: in Setup it ticks
-the required boxes for you, through the Metadata API the deployment fails.
-
-## Example
-```xml
-<userPermissions>
-    <enabled>true</enabled>
-    <name>CustomizeApplication</name>   <!-- needs ViewSetup -->
-</userPermissions>
-```
-
-## Source
-help.salesforce.com article 000321298 (what Modify All Data requires); Metadata API Developer Guide,
-"Modify Metadata Through Metadata API Functions Permission"; vendor pages and third-party tables
-listed per pair in the data file.
-"#,
-};
+const RULE: RuleId = RuleId::PermissionDependency;
 
 impl Rule for PermissionDependency {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn id(&self) -> RuleId {
+        RULE
     }
 
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -60,7 +30,7 @@ impl Rule for PermissionDependency {
                     continue;
                 }
                 let mut diagnostic = finding(
-                    &META,
+                    RULE,
                     component,
                     permission.name.span,
                     format!(

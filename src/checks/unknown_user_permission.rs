@@ -1,45 +1,18 @@
 //! `unknown-user-permission`: a `<userPermissions>` name Salesforce does not know.
 
-use super::{Context, Rule, RuleMeta, describe, finding};
+use super::{Context, Rule, describe, finding};
 use crate::catalog::Suggestion;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Component;
+use crate::registry::RuleId;
 
 pub struct UnknownUserPermission;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "unknown-user-permission",
-    default_severity: Severity::Error,
-    summary: "user permission name that is not in the catalog of Salesforce permissions",
-    doc: r#"## What it checks
-Every `<userPermissions><name>` is looked up in the catalog of 833 permission API names
-(`rules/catalog/user-permissions.tsv`, from the Salesforce field reference of API v67.0 plus names
-seen in real retrieved files). When the name is a near miss of a catalog name (a different case, one
-or two typing errors, or a known confusion such as `ManageFlow` for `ManageInteraction` or
-`EditTasks` for `EditTask`) the finding is an error with the intended name. Any other unknown name is
-a warning: it may be newer than the catalog, feature-specific, or retired. Names carrying CumulusCI
-tokens (`%%%NAMESPACE%%%`) are skipped.
-
-## Why it matters
-Names are case-sensitive API names, not Setup labels. A misspelt name fails the deployment with
-"Unknown user permission"; a retired one fails in newer orgs.
-
-## Example
-```xml
-<userPermissions>
-    <enabled>true</enabled>
-    <name>ManageFlow</name>   <!-- the API name is ManageInteraction -->
-</userPermissions>
-```
-
-## Source
-Salesforce Field Reference, MutingPermissionSet (every Permissions* field), API v67.0.
-"#,
-};
+const RULE: RuleId = RuleId::UnknownUserPermission;
 
 impl Rule for UnknownUserPermission {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    fn id(&self) -> RuleId {
+        RULE
     }
 
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -53,7 +26,7 @@ impl Rule for UnknownUserPermission {
             }
             let diagnostic = match context.catalog.suggest(name) {
                 Suggestion::NearMiss(known) => finding(
-                    &META,
+                    RULE,
                     component,
                     permission.name.span,
                     format!(
@@ -67,7 +40,7 @@ impl Rule for UnknownUserPermission {
                 )),
                 Suggestion::None => {
                     let mut diagnostic = finding(
-                        &META,
+                        RULE,
                         component,
                         permission.name.span,
                         format!(

@@ -7,13 +7,12 @@ use std::sync::Arc;
 
 use super::parse::{self, Expect, ParseError};
 use super::{Body, Component, MetadataKind};
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::discover::Unit;
 use crate::problem::Problem;
+use crate::registry::RuleId;
 use crate::source::{FileIndex, FilePath, SourceText, Span};
 use crate::suppress::{self, Suppression};
-
-pub const INVALID_XML: &str = "invalid-xml";
 
 /// Larger files are refused: spans are 32-bit offsets, and no real profile comes near this.
 const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -127,8 +126,8 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 
 fn invalid_xml(file: &Arc<FilePath>, error: ParseError) -> Diagnostic {
     Diagnostic::new(
-        INVALID_XML,
-        Severity::Error,
+        RuleId::InvalidXml,
+        RuleId::InvalidXml.default_severity(),
         Location::new(file, error.span),
         error.message,
     )

@@ -12,7 +12,7 @@ use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Location, PackOrigin, Severity};
 use crate::model::access::{Access, IntegrationUser, Role};
 use crate::model::{Component, ObjectAccess, ObjectFlag};
-use crate::packs::findings;
+use crate::registry::RuleId;
 
 /// One integration user with its pack and the project's options for it.
 #[derive(Debug)]
@@ -76,7 +76,7 @@ enum Target {
 struct Gap {
     /// Identifies the missing item within its requirement (an object, a field, a permission).
     key: String,
-    rule: &'static str,
+    rule: RuleId,
     message: String,
     fix: Option<String>,
     target: Target,
@@ -138,7 +138,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         let union_keys: BTreeSet<&str> = union.gaps.iter().map(|gap| gap.key.as_str()).collect();
         for gap in &mut profile.gaps {
             if !union_keys.contains(gap.key.as_str()) {
-                gap.rule = findings::PROFILE_REQUIRED.id;
+                gap.rule = RuleId::ProfileRequired;
                 gap.message = format!(
                     "{} is granted to {} only by a permission set; {} reads it from the profile",
                     gap.key,
@@ -215,7 +215,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             Kind::Unverifiable => {
                 evaluation.unverifiable.push(Gap {
                     key: requirement.id.clone(),
-                    rule: findings::UNVERIFIABLE.id,
+                    rule: RuleId::UnverifiableRequirement,
                     message: format!(
                         "{} needs {}, which cannot be verified in metadata",
                         self.vendor(),
@@ -253,7 +253,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         }
         evaluation.gaps.push(Gap {
             key: "userLicense".to_string(),
-            rule: findings::LICENSE_MISMATCH,
+            rule: RuleId::LicenseMismatch,
             message: format!(
                 "{} does not work with the {} user license of profile {}",
                 self.vendor(),
@@ -295,7 +295,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         if let Some(span) = span {
             evaluation.gaps.push(Gap {
                 key: what.replace(' ', "-"),
-                rule: findings::LOGIN_RESTRICTED.id,
+                rule: RuleId::LoginRestricted,
                 message: format!(
                     "profile {} of {} sets {what}, which can lock {} out",
                     profile.name,
@@ -328,7 +328,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         if requirement.levels.contains(&level.value) {
             evaluation.gaps.push(Gap {
                 key: "requiredSessionLevel".to_string(),
-                rule: findings::SESSION_LEVEL.id,
+                rule: RuleId::SessionSecurityLevel,
                 message: format!(
                     "the profile session settings of {} require {} at login, which {} cannot reach",
                     self.subject(),
@@ -358,7 +358,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             if !assigned {
                 evaluation.gaps.push(Gap {
                     key: name.clone(),
-                    rule: findings::MISSING_PERMISSION_SET.id,
+                    rule: RuleId::MissingPermissionSet,
                     message: format!("{} lacks permission set {name}", self.subject()),
                     fix: Some(format!(
                         "Assign {name}; if it comes from an installed package and is not in source, list it in package_permission_sets in sflint.toml."
@@ -394,7 +394,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             needed = needed.minus(ObjectAccess::of(&[ObjectFlag::ViewAllFields]));
             evaluation.unverifiable.push(Gap {
                 key: format!("{}/view-all-fields", requirement.id),
-                rule: findings::UNVERIFIABLE.id,
+                rule: RuleId::UnverifiableRequirement,
                 message: format!(
                     "{} asks for View All Fields, which needs API version 63.0 or later; this project's sourceApiVersion is {version:.1}",
                     self.vendor()
@@ -411,7 +411,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             if let Some(instead) = self.context.catalog.object_without_permissions(&object) {
                 evaluation.unverifiable.push(Gap {
                     key: object.clone(),
-                    rule: findings::UNVERIFIABLE.id,
+                    rule: RuleId::UnverifiableRequirement,
                     message: format!(
                         "{} needs {} on {object}, which cannot be verified in metadata: {instead}",
                         self.vendor(),
@@ -435,7 +435,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             };
             evaluation.gaps.push(Gap {
                 key: object.clone(),
-                rule: findings::MISSING_OBJECT_ACCESS.id,
+                rule: RuleId::MissingObjectAccess,
                 message: format!(
                     "{} lacks {} on {object} ({had})",
                     self.subject(),
@@ -522,7 +522,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             };
             evaluation.gaps.push(Gap {
                 key: field.clone(),
-                rule: findings::MISSING_FIELD_ACCESS.id,
+                rule: RuleId::MissingFieldAccess,
                 message: format!("{} cannot {verb} {field}", self.subject()),
                 fix: Some(fix),
                 target: Target::Field(field),
@@ -551,7 +551,7 @@ impl<'i, 'a> Checker<'i, 'a> {
                 .map_or(record_type.as_str(), |(o, _)| o);
             evaluation.gaps.push(Gap {
                 key: record_type.clone(),
-                rule: findings::MISSING_RECORD_TYPE.id,
+                rule: RuleId::MissingRecordType,
                 message: format!("{} does not see record type {record_type}", self.subject()),
                 fix: Some(format!("Make {record_type} visible.")),
                 target: Target::Object(object.to_string()),
@@ -580,7 +580,7 @@ impl<'i, 'a> Checker<'i, 'a> {
                 let member = &self.integration.user.members[grant.member];
                 evaluation.gaps.push(Gap {
                     key: name.to_string(),
-                    rule: findings::EXCESS_ACCESS.id,
+                    rule: RuleId::ExcessAccess,
                     message: format!(
                         "record type {name} is visible to {} beyond the record types configured for {}",
                         self.subject(),
@@ -630,7 +630,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         };
         evaluation.gaps.push(Gap {
             key: "userLicense".to_string(),
-            rule: findings::LICENSE_MISMATCH,
+            rule: RuleId::LicenseMismatch,
             message,
             fix: Some(format!("Use a profile of the {expected} user license.")),
             target,
@@ -652,7 +652,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             }
             evaluation.gaps.push(Gap {
                 key: format!("{}/license", member.component.name),
-                rule: findings::LICENSE_MISMATCH,
+                rule: RuleId::LicenseMismatch,
                 message: format!(
                     "permission set {} has license {}; {} allows none or {}",
                     member.component.name,
@@ -690,7 +690,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         if requirement.kind == Kind::Profile && !listed {
             evaluation.gaps.push(Gap {
                 key: "profile".to_string(),
-                rule: findings::PROFILE_REQUIRED.id,
+                rule: RuleId::ProfileRequired,
                 message: format!(
                     "{} needs profile {}; {} has profile {}",
                     self.vendor(),
@@ -708,7 +708,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         } else if requirement.kind == Kind::ProfileDiscouraged && listed {
             evaluation.gaps.push(Gap {
                 key: "profile".to_string(),
-                rule: findings::PROFILE_REQUIRED.id,
+                rule: RuleId::ProfileRequired,
                 message: format!("{} uses profile {}", self.subject(), profile.name),
                 fix: None,
                 target: at,
@@ -736,7 +736,7 @@ impl<'i, 'a> Checker<'i, 'a> {
     fn no_profile(&self, requirement: &RequirementSpec, what: &str) -> Gap {
         Gap {
             key: format!("{}/no-profile", requirement.id),
-            rule: findings::UNVERIFIABLE.id,
+            rule: RuleId::UnverifiableRequirement,
             message: format!(
                 "{} declares no profile, so {what} cannot be checked",
                 self.subject()
@@ -768,7 +768,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         if readable > max {
             evaluation.gaps.push(Gap {
                 key: "field-count".to_string(),
-                rule: findings::EXCESS_ACCESS.id,
+                rule: RuleId::ExcessAccess,
                 message: format!(
                     "{} can read {readable} fields on {}; {} recommends at most {max}",
                     self.subject(),
@@ -822,7 +822,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             .or(requirement.any_of.first());
         evaluation.gaps.push(Gap {
             key: requirement.id.clone(),
-            rule: named.map_or(findings::MISSING_OBJECT_ACCESS.id, default_finding),
+            rule: named.map_or(RuleId::MissingObjectAccess, default_finding),
             message: format!(
                 "{} meets none of the alternatives {} accepts: {}",
                 self.subject(),
@@ -839,8 +839,8 @@ impl<'i, 'a> Checker<'i, 'a> {
     /// it, and then one info with the vendor's reason.
     fn org_wide_permissions(&mut self) {
         for (permission, rule) in [
-            ("ViewAllData", findings::VIEW_ALL_DATA),
-            ("ModifyAllData", findings::MODIFY_ALL_DATA),
+            ("ViewAllData", RuleId::ViewAllData),
+            ("ModifyAllData", RuleId::ModifyAllData),
         ] {
             let Some(grants) = self.union.user_permissions.get(permission).cloned() else {
                 continue;
@@ -930,7 +930,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             );
             let diagnostic = match needed {
                 Some((why, source)) => Diagnostic::new(
-                    findings::DANGEROUS_PERMISSION.id,
+                    RuleId::DangerousPermission,
                     Severity::Info,
                     location,
                     format!(
@@ -947,7 +947,7 @@ impl<'i, 'a> Checker<'i, 'a> {
                     source.trim()
                 )),
                 None => Diagnostic::new(
-                    findings::DANGEROUS_PERMISSION.id,
+                    RuleId::DangerousPermission,
                     Severity::Warning,
                     location,
                     format!(
@@ -997,7 +997,7 @@ impl<'i, 'a> Checker<'i, 'a> {
             }
             let requirement = format!("{}/assignable", self.integration.pack.id());
             let mut diagnostic = Diagnostic::new(
-                findings::LICENSE_MISMATCH,
+                RuleId::LicenseMismatch,
                 Severity::Error,
                 Location::new(component.path(license.span), license.span),
                 format!(
@@ -1111,7 +1111,7 @@ impl<'i, 'a> Checker<'i, 'a> {
         for (index, span, element, message, help) in found {
             let component = members[index].component;
             let mut diagnostic = Diagnostic::new(
-                findings::EXCESS_ACCESS.id,
+                RuleId::ExcessAccess,
                 Severity::Warning,
                 Location::new(component.path(span), span),
                 message,
@@ -1239,35 +1239,32 @@ fn permissions(requirement: &RequirementSpec) -> impl Iterator<Item = &str> {
         .map(String::as_str)
 }
 
-fn finding_for_missing_permission(requirement: &RequirementSpec, permission: &str) -> &'static str {
-    match requirement.finding.as_deref() {
-        Some(finding) => findings::intern(finding),
-        None if permission == "ApiEnabled" => findings::MISSING_API_ENABLED,
-        None => findings::MISSING_USER_PERMISSION.id,
+fn finding_for_missing_permission(requirement: &RequirementSpec, permission: &str) -> RuleId {
+    match requirement.finding {
+        Some(finding) => finding,
+        None if permission == "ApiEnabled" => RuleId::MissingApiEnabled,
+        None => RuleId::MissingUserPermission,
     }
 }
 
-fn finding_for_forbidden_permission(
-    requirement: &RequirementSpec,
-    permission: &str,
-) -> &'static str {
-    match requirement.finding.as_deref() {
-        Some(finding) => findings::intern(finding),
-        None if permission == "TwoFactorApi" => findings::MFA_FOR_API_LOGINS.id,
-        None => findings::FORBIDDEN_PERMISSION.id,
+fn finding_for_forbidden_permission(requirement: &RequirementSpec, permission: &str) -> RuleId {
+    match requirement.finding {
+        Some(finding) => finding,
+        None if permission == "TwoFactorApi" => RuleId::MfaForApiLogins,
+        None => RuleId::ForbiddenPermission,
     }
 }
 
-fn default_finding(requirement: &RequirementSpec) -> &'static str {
+fn default_finding(requirement: &RequirementSpec) -> RuleId {
     match requirement.kind {
         Kind::UserPermission => permissions(requirement)
             .next()
-            .map_or(findings::MISSING_USER_PERMISSION.id, |permission| {
+            .map_or(RuleId::MissingUserPermission, |permission| {
                 finding_for_missing_permission(requirement, permission)
             }),
-        Kind::FieldAccess => findings::MISSING_FIELD_ACCESS.id,
-        Kind::RecordType => findings::MISSING_RECORD_TYPE.id,
-        _ => findings::MISSING_OBJECT_ACCESS.id,
+        Kind::FieldAccess => RuleId::MissingFieldAccess,
+        Kind::RecordType => RuleId::MissingRecordType,
+        _ => RuleId::MissingObjectAccess,
     }
 }
 

@@ -3,7 +3,6 @@
 //! file, or extend a shipped one.
 
 pub mod check;
-pub mod findings;
 pub mod options;
 pub mod schema;
 
@@ -12,6 +11,7 @@ use std::path::Path;
 
 use crate::catalog::Catalog;
 use crate::problem::Problem;
+use crate::registry::RuleId;
 use crate::source::display_path;
 use schema::{Kind, OptionKind, PackFile, RequirementSpec};
 
@@ -258,12 +258,17 @@ fn validate_requirement(
         ));
     }
     check_when(requirement.when.as_ref(), option_ids, &context)?;
-    if let Some(finding) = &requirement.finding
-        && !findings::OVERRIDABLE.contains(&finding.as_str())
+    if let Some(finding) = requirement.finding
+        && !finding.is_pack_finding()
     {
+        let allowed: Vec<&str> = RuleId::ALL
+            .iter()
+            .filter(|rule| rule.is_pack_finding())
+            .map(|rule| rule.as_str())
+            .collect();
         return Err(format!(
-            "{context}: unknown finding {finding:?}; one of {}",
-            findings::OVERRIDABLE.join(", ")
+            "{context}: finding {finding} is not reported by packs; one of {}",
+            allowed.join(", ")
         ));
     }
     for from in [

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::Severity;
 use crate::model::ObjectFlag;
+use crate::registry::RuleId;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -230,7 +231,7 @@ pub struct RequirementSpec {
     pub when: Option<toml::Table>,
     /// The finding id to report instead of the kind's default.
     #[serde(default)]
-    pub finding: Option<String>,
+    pub finding: Option<RuleId>,
     #[serde(default)]
     pub permission: Option<String>,
     #[serde(default)]

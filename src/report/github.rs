@@ -137,7 +137,9 @@ pub fn summary_markdown(result: &LintResult) -> String {
         result.diagnostics.len()
     ));
 
-    let by_rule = count_by(&result.diagnostics, |diagnostic| code(&diagnostic.rule));
+    let by_rule = count_by(&result.diagnostics, |diagnostic| {
+        code(diagnostic.rule.as_str())
+    });
     table(&mut text, "By rule", "rule", by_rule.into_iter(), None);
 
     // The built-in rules come first: the key sorts them ahead of every integration name.

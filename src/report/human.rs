@@ -122,7 +122,7 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.diagnostic.rule))
+        Some(Box::new(self.diagnostic.rule.as_str()))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

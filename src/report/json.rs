@@ -47,7 +47,7 @@ impl<'a> From<&'a Diagnostic> for Entry<'a> {
     fn from(diagnostic: &'a Diagnostic) -> Self {
         let origin = diagnostic.origin.as_ref();
         Entry {
-            rule: &diagnostic.rule,
+            rule: diagnostic.rule.as_str(),
             severity: diagnostic.severity.as_str(),
             path: diagnostic.path(),
             line: diagnostic.line(),

@@ -10,8 +10,8 @@ use std::path::{Component, Path, Prefix};
 use serde::Serialize;
 
 use crate::LintResult;
-use crate::checks::RuleMeta;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::registry::{RuleId, RuleMeta};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = "https://github.com/sflint/sflint";
@@ -160,14 +160,13 @@ struct ResultProperties<'a> {
 /// Writes the SARIF log. `cwd` is the directory the findings' paths are relative to; it becomes
 /// `%SRCROOT%`.
 pub fn render(result: &LintResult, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
-    let catalog = RuleCatalog::new(crate::explain::all_rules(), &result.diagnostics);
     let mut fingerprints = Fingerprints::default();
     let results = result
         .diagnostics
         .iter()
         .map(|diagnostic| SarifResult {
-            rule_id: &diagnostic.rule,
-            rule_index: catalog.index(&diagnostic.rule),
+            rule_id: diagnostic.rule.as_str(),
+            rule_index: rule_index(diagnostic.rule),
             level: level(diagnostic.severity),
             message: Text {
                 text: result_message(diagnostic),
@@ -208,7 +207,7 @@ pub fn render(result: &LintResult, cwd: &Path, out: &mut dyn Write) -> io::Resul
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
-                    rules: catalog.descriptors,
+                    rules: rule_descriptors(),
                 },
             },
             invocations: [Invocation {
@@ -251,44 +250,21 @@ fn result_message(diagnostic: &Diagnostic) -> String {
     }
 }
 
-/// `tool.driver.rules` and each rule id's index in it.
-struct RuleCatalog {
-    descriptors: Vec<ReportingDescriptor>,
-    indices: HashMap<String, usize>,
+/// `tool.driver.rules`: every rule of the registry, reported or not, so that code scanning can show
+/// a rule's help even after its last alert is fixed. A result's `ruleIndex` is its id's position in
+/// [`RuleId::ALL`].
+fn rule_descriptors() -> Vec<ReportingDescriptor> {
+    RuleId::ALL
+        .iter()
+        .map(|rule| descriptor_of_meta(rule.meta()))
+        .collect()
 }
 
-impl RuleCatalog {
-    /// Every known rule, reported or not, so that code scanning can show a rule's help even after
-    /// its last alert is fixed; then a descriptor made from the first finding of each rule id the
-    /// registry does not know (a pack requirement), sorted by id.
-    fn new(known: Vec<&'static RuleMeta>, diagnostics: &[Diagnostic]) -> Self {
-        let mut descriptors: Vec<ReportingDescriptor> =
-            known.into_iter().map(descriptor_of_meta).collect();
-        let mut indices: HashMap<String, usize> = descriptors
-            .iter()
-            .enumerate()
-            .map(|(index, descriptor)| (descriptor.id.clone(), index))
-            .collect();
-        let mut unknown: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
-        for diagnostic in diagnostics {
-            if !indices.contains_key(&diagnostic.rule) {
-                unknown.entry(&diagnostic.rule).or_insert(diagnostic);
-            }
-        }
-        for (id, diagnostic) in unknown {
-            indices.insert(id.to_string(), descriptors.len());
-            descriptors.push(descriptor_of_finding(diagnostic));
-        }
-        Self {
-            descriptors,
-            indices,
-        }
-    }
-
-    fn index(&self, id: &str) -> usize {
-        // Every id of the findings was added in `new`.
-        self.indices[id]
-    }
+fn rule_index(rule: RuleId) -> usize {
+    RuleId::ALL
+        .iter()
+        .position(|known| *known == rule)
+        .unwrap_or_default()
 }
 
 fn descriptor_of_meta(meta: &RuleMeta) -> ReportingDescriptor {
@@ -307,41 +283,6 @@ fn descriptor_of_meta(meta: &RuleMeta) -> ReportingDescriptor {
         },
         default_configuration: Configuration {
             level: level(meta.default_severity),
-        },
-        properties: RuleProperties {
-            tags: TAGS.to_vec(),
-        },
-    }
-}
-
-/// A rule id without metadata: all there is to describe it is where it came from and the finding.
-fn descriptor_of_finding(diagnostic: &Diagnostic) -> ReportingDescriptor {
-    let description = match &diagnostic.origin {
-        Some(origin) => format!(
-            "requirement {} of the {} integration pack",
-            diagnostic.rule, origin.pack
-        ),
-        None => format!("findings of rule {}", diagnostic.rule),
-    };
-    let help = diagnostic
-        .help
-        .clone()
-        .unwrap_or_else(|| format!("See `sflint rule {}`.", diagnostic.rule));
-    ReportingDescriptor {
-        id: diagnostic.rule.clone(),
-        name: upper_camel_case(&diagnostic.rule),
-        short_description: Text {
-            text: truncate(&description, MAX_DESCRIPTION),
-        },
-        full_description: Text {
-            text: truncate(&description, MAX_DESCRIPTION),
-        },
-        help: Help {
-            text: help,
-            markdown: None,
-        },
-        default_configuration: Configuration {
-            level: level(diagnostic.severity),
         },
         properties: RuleProperties {
             tags: TAGS.to_vec(),
@@ -504,7 +445,7 @@ impl Fingerprints {
 
 pub fn fingerprint_hash(diagnostic: &Diagnostic) -> u64 {
     let mut hash = Fnv1a::new();
-    hash.field(&diagnostic.rule);
+    hash.field(diagnostic.rule.as_str());
     hash.field(diagnostic.path());
     hash.field(&diagnostic.element);
     if let Some(origin) = &diagnostic.origin {
