@@ -159,7 +159,6 @@ pub fn list_packs(json: bool, out: &mut dyn Write) -> io::Result<()> {
 
 /// `sflint pack ID`: what a pack requires, in words an admin reads.
 pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<()> {
-    use crate::packs::schema::{Kind, RequirementSpec};
     let header = &pack.file.pack;
     writeln!(out, "# {} ({})", header.name, header.id)?;
     writeln!(out)?;
@@ -171,7 +170,7 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
     }
     writeln!(out, ", read {}", header.source.retrieved)?;
     writeln!(out, "Confidence: {}", header.confidence.as_str())?;
-    if header.grants_on == crate::packs::schema::GrantsOn::Profile {
+    if header.grants_on == crate::packs::file::GrantsOn::Profile {
         writeln!(
             out,
             "Grants must be on the profile, not in permission sets."
@@ -205,122 +204,18 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
     }
     writeln!(out)?;
     writeln!(out, "## Requirements")?;
-    fn describe(requirement: &RequirementSpec) -> String {
-        let list = |fixed: &[String], from: &Option<String>| {
-            let mut parts: Vec<String> = fixed.to_vec();
-            if let Some(option) = from {
-                parts.push(format!("<option {option}>"));
-            }
-            parts.join(", ")
-        };
-        let access = requirement
-            .access
-            .iter()
-            .map(|flag| flag.label())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let permissions: Vec<&str> = requirement
-            .permission
-            .iter()
-            .chain(&requirement.permissions)
-            .map(String::as_str)
-            .collect();
-        match requirement.kind {
-            Kind::UserPermission => format!("enable {}", permissions.join(", ")),
-            Kind::ForbidPermission => format!("must not enable {}", permissions.join(", ")),
-            Kind::ObjectAccess => format!(
-                "{access} on {}",
-                list(&requirement.objects, &requirement.objects_from)
-            ),
-            Kind::FieldAccess => format!(
-                "{} on {}",
-                match requirement.field_access {
-                    Some(crate::packs::schema::FieldAccessName::Edit) => "read and edit",
-                    _ => "read",
-                },
-                list(&requirement.fields, &requirement.fields_from)
-            ),
-            Kind::RecordType => format!(
-                "record types visible: {}{}",
-                list(&requirement.record_types, &requirement.record_types_from),
-                if requirement.exclusive {
-                    " (and no others on those objects)"
-                } else {
-                    ""
-                }
-            ),
-            Kind::ProfileLicense => format!(
-                "profile user license {}{}",
-                requirement.licenses.join(" or "),
-                if requirement.insufficient.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({} is insufficient)", requirement.insufficient.join(", "))
-                }
-            ),
-            Kind::PermissionSetLicense => format!(
-                "permission set license none or {}",
-                requirement.licenses.join(" or ")
-            ),
-            Kind::Profile => format!("profile {}", requirement.profiles.join(" or ")),
-            Kind::ProfileDiscouraged => {
-                format!("not profile {}", requirement.profiles.join(" or "))
-            }
-            Kind::FieldCount => format!(
-                "at most {} readable fields on {}",
-                requirement.max.unwrap_or_default(),
-                list(&requirement.objects, &requirement.objects_from)
-            ),
-            Kind::AnyOf => format!(
-                "one of: {}",
-                requirement
-                    .any_of
-                    .iter()
-                    .map(describe)
-                    .collect::<Vec<_>>()
-                    .join("; or ")
-            ),
-            Kind::Unverifiable => format!(
-                "{} (not verifiable in metadata)",
-                requirement.what.as_deref().unwrap_or_default()
-            ),
-            Kind::ForbidLicense => {
-                format!(
-                    "profile user license not {}",
-                    requirement.licenses.join(" or ")
-                )
-            }
-            Kind::NoLoginIpRanges => "no login IP ranges on the profile".to_string(),
-            Kind::NoLoginHours => "no login hours on the profile".to_string(),
-            Kind::ForbidSessionLevel => format!(
-                "profile session level at login not {}",
-                requirement.levels.join(" or ")
-            ),
-            Kind::PermissionSet => format!(
-                "permission set {} assigned",
-                requirement.permission_sets.join(" and ")
-            ),
-        }
-    }
     for requirement in &pack.file.requirements {
-        let level = match requirement.level {
-            crate::packs::schema::Level::Required => "required",
-            crate::packs::schema::Level::Recommended => "recommended",
-            crate::packs::schema::Level::Informational => "info",
-        };
         let when = requirement
             .when
             .as_ref()
-            .map(|when| {
-                let parts: Vec<String> = when.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                format!(" [when {}]", parts.join(", "))
-            })
+            .map(|when| when.describe())
             .unwrap_or_default();
         writeln!(
             out,
-            "- {} ({level}){when}: {}",
+            "- {} ({}){when}: {}",
             pack.requirement_id(requirement),
-            describe(requirement)
+            requirement.level.as_str(),
+            requirement.kind.describe()
         )?;
         writeln!(
             out,
@@ -336,7 +231,9 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
             writeln!(
                 out,
                 "- {}: \"{}\" ({})",
-                allow.permission, allow.why, allow.source
+                allow.permission.get_ref(),
+                allow.why,
+                allow.source
             )?;
         }
     }

@@ -8,6 +8,7 @@ use globset::{GlobBuilder, GlobMatcher};
 
 use crate::config::{IntegrationConfig, LoadedConfig};
 use crate::model::access::{IntegrationUser, Member, Role};
+use crate::model::names::{names_match, percent_decode};
 use crate::model::{Component, MetadataKind};
 use crate::packs::options::Options;
 use crate::packs::{self, Pack};
@@ -112,32 +113,6 @@ impl Selector {
             }),
         }
     }
-}
-
-/// Whether `reference` names `name`: equal, or equal once Metadata API percent-encoding of the
-/// file name is decoded (`FDS %E2%80%93 Agency` is `FDS – Agency`).
-pub fn names_match(name: &str, reference: &str) -> bool {
-    name == reference || (name.contains('%') && percent_decode(name) == reference)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%'
-            && let Some(hex) = bytes.get(index + 1..index + 3)
-            && let Ok(hex) = std::str::from_utf8(hex)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Everything the declared integrations may refer to, so that only those components are kept in
@@ -422,7 +397,7 @@ pub fn shortcut_integration<'a>(
     pack: &'a packs::Pack,
     options: &packs::options::Options,
     components: &'a [Component],
-) -> Option<crate::packs::check::Integration<'a>> {
+) -> Option<crate::packs::evaluate::Integration<'a>> {
     let options = options.clone();
     let mut user = IntegrationUser {
         name: pack.file.pack.name.clone(),
@@ -448,25 +423,10 @@ pub fn shortcut_integration<'a>(
     if user.members.is_empty() {
         return None;
     }
-    Some(crate::packs::check::Integration {
+    Some(crate::packs::evaluate::Integration {
         name: pack.file.pack.name.clone(),
         pack,
         options,
         user,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_metadata_api_file_names() {
-        assert!(names_match(
-            "FDS %E2%80%93 Agency %28Approver%29",
-            "FDS – Agency (Approver)"
-        ));
-        assert!(names_match("Admin", "Admin"));
-        assert!(!names_match("Admin", "admin"));
-    }
 }

@@ -37,7 +37,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{DiscoverOptions, Discovery, Unit};
 use crate::integrations::Wanted;
 use crate::model::Component;
-use crate::packs::check::{Integration, PackContext};
+use crate::packs::evaluate::{Integration, PackContext};
 use crate::problem::Problem;
 use crate::project::Project;
 use crate::settings::Settings;
@@ -350,7 +350,7 @@ pub fn lint(options: &LintOptions) -> LintResult {
         integrations_checked = integrations.len();
         let found: Vec<Vec<Diagnostic>> = integrations
             .iter()
-            .map(|integration| packs::check::check(integration, &pack_context))
+            .map(|integration| packs::evaluate::check(integration, &pack_context))
             .collect();
         let found: Vec<Diagnostic> = found.into_iter().flatten().collect();
         supersede_builtin(&mut diagnostics, &found);

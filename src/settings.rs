@@ -2,6 +2,7 @@
 //! `off`, and overrides for some paths or integrations. A setting may name a rule id
 //! (`view-all-data`), a pack (`act-on`) or one pack requirement (`act-on/api-enabled`).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -10,6 +11,7 @@ use crate::config::{self, Config, LoadedConfig, RuleSetting};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::packs::Pack;
 use crate::problem::Problem;
+use crate::registry::RuleId;
 
 /// Rule settings ready to apply.
 pub struct Settings {
@@ -177,46 +179,50 @@ impl CompiledOverride {
     }
 }
 
-/// The ids the settings name that are neither a rule, a pack, nor one of its requirements: each a
-/// problem with its line, since a misspelt id would silently do nothing.
+/// The ids the settings name that no rule, pack or requirement of a loaded pack produces: each a
+/// problem with its line and the closest known id, since a misspelt id would silently do nothing.
 pub fn unknown_ids<'p>(
     loaded: &LoadedConfig,
-    packs: impl Iterator<Item = &'p Pack> + Clone,
+    packs: impl Iterator<Item = &'p Pack>,
     config_path: Option<String>,
 ) -> Vec<Problem> {
-    let rules: Vec<&str> = crate::registry::RuleId::ALL
+    let catalog = crate::catalog::Catalog::get();
+    let mut known: BTreeSet<String> = RuleId::ALL
         .iter()
-        .map(|rule| rule.as_str())
+        .map(|rule| rule.as_str().to_string())
         .collect();
-    // Requirement ids the engine makes up itself: `act-on/no-view-all-data`, `act-on/read-only`...
-    let generated = ["/no-", "/needs-", "/allow-", "/read-only", "/assignable"];
-    let known = |id: &str| {
-        rules.contains(&id)
-            || packs.clone().any(|pack| {
-                pack.id() == id
-                    || pack
-                        .file
-                        .requirements
-                        .iter()
-                        .any(|requirement| pack.requirement_id(requirement) == id)
-                    || id.starts_with(&format!("{}/", pack.id()))
-                        && generated.iter().any(|part| id.contains(part))
-            })
-    };
+    for pack in packs {
+        known.insert(pack.id().to_string());
+        known.extend(
+            pack.file
+                .requirements
+                .iter()
+                .map(|requirement| pack.requirement_id(requirement)),
+        );
+        known.extend(crate::packs::guards::requirement_ids(pack, catalog));
+    }
     loaded
         .config
         .named_ids()
         .into_iter()
-        .filter(|(id, _)| !known(id))
+        .filter(|(id, _)| !known.contains(*id))
         .map(|(id, span)| {
             let (line, column) = config::line_column(&loaded.text, span.start);
-            Problem::error(
-                config_path.clone(),
-                format!(
-                    "unknown rule, pack or requirement {id:?}; `sflint rules` and `sflint packs` list them"
+            let message = match crate::registry::retired(id) {
+                Some(retired) => format!(
+                    "rule {id:?} was retired in {}: {}",
+                    retired.since, retired.instead
                 ),
-            )
-            .at(Some(line), Some(column))
+                None => {
+                    let hint = crate::registry::suggest(id, known.iter().map(String::as_str))
+                        .map(|known| format!(" (did you mean {known}?)"))
+                        .unwrap_or_default();
+                    format!(
+                        "unknown rule, pack or requirement {id:?}{hint}; `sflint rules` and `sflint packs` list them"
+                    )
+                }
+            };
+            Problem::error(config_path.clone(), message).at(Some(line), Some(column))
         })
         .collect()
 }

@@ -41,21 +41,63 @@ fn readme_lists_every_rule() {
     }
 }
 
+/// Checks that the section between `<!-- NAME:start ... -->` and `<!-- NAME:end -->` of `file` is
+/// `expected`; with `UPDATE_DOCS=1` in the environment, rewrites it instead.
+fn generated_section(file: &str, name: &str, expected: &str) {
+    // Several sections live in one file: rewrites must not interleave.
+    static FILES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = FILES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text
+        .find(&format!("<!-- {name}:start"))
+        .unwrap_or_else(|| panic!("{file} has a {name}:start marker"));
+    let mut body_start = text[start..].find("-->").unwrap() + start + 3;
+    if text[body_start..].starts_with('\n') {
+        body_start += 1;
+    }
+    let end = text
+        .find(&format!("<!-- {name}:end -->"))
+        .unwrap_or_else(|| panic!("{file} has a {name}:end marker"));
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let updated = format!("{}{expected}{}", &text[..body_start], &text[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &text[body_start..end],
+        expected,
+        "the {name} section of {file} is stale: run UPDATE_DOCS=1 cargo test --test meta"
+    );
+}
+
 #[test]
 fn readme_pack_table_is_generated_from_the_packs() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme
-        .find("<!-- packs:start")
-        .expect("README has a packs:start marker");
-    let body_start = readme[start..].find("-->").unwrap() + start + 4;
-    let end = readme
-        .find("<!-- packs:end -->")
-        .expect("README has a packs:end marker");
-    assert_eq!(
-        &readme[body_start..end],
-        explain::pack_table_markdown(),
-        "the README pack table is stale: replace it with the output of explain::pack_table_markdown()"
+    generated_section("README.md", "packs", &explain::pack_table_markdown());
+}
+
+#[test]
+fn the_kinds_table_is_generated_from_the_kinds() {
+    generated_section(
+        "rules/README.md",
+        "kinds",
+        &sflint::packs::kinds::table_markdown(),
+    );
+}
+
+#[test]
+fn the_pack_findings_are_listed_from_the_registry() {
+    let ids: Vec<String> = sflint::registry::RuleId::ALL
+        .iter()
+        .filter(|rule| rule.is_pack_finding())
+        .map(|rule| format!("`{rule}`"))
+        .collect();
+    generated_section(
+        "rules/README.md",
+        "pack-findings",
+        &format!("{}.\n", ids.join(", ")),
     );
 }
 

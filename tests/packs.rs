@@ -298,7 +298,7 @@ fn requirement_kinds(pack: &sflint::packs::Pack) -> BTreeMap<String, &'static st
     pack.file
         .requirements
         .iter()
-        .map(|requirement| (pack.requirement_id(requirement), requirement.kind.as_str()))
+        .map(|requirement| (pack.requirement_id(requirement), requirement.kind_name()))
         .collect()
 }
 

@@ -243,9 +243,32 @@ fn misspelt_rule_ids_in_the_configuration_are_errors_with_their_line() {
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "sflint: error: sflint.toml:4:1: unknown rule, pack or requirement \"view-all-dta\"; `sflint rules` and `sflint packs` list them\n"
+        "sflint: error: sflint.toml:4:1: unknown rule, pack or requirement \"view-all-dta\" (did you mean view-all-data?); `sflint rules` and `sflint packs` list them\n"
     );
     assert!(out.contains("view-all-data"), "{out}");
+}
+
+/// Requirement ids the engine makes up (`act-on/no-view-all-data`) are accepted exactly, not by
+/// their shape: a typo in one is an error like any other.
+#[test]
+fn made_up_requirement_ids_in_the_configuration_must_exist() {
+    let dir = project(&[
+        (OPS, &permission_set(VIEW_ALL_DATA)),
+        (
+            "sflint.toml",
+            "ignore = [\"act-on/no-view-all-data\", \"act-on/no-view-al-data\", \"act-on/read-only-typo\", \"readonly-analytics/read-only\", \"act-on/read-only\"]\n",
+        ),
+    ]);
+    let (_, err, code) = concise(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        concat!(
+            "sflint: error: sflint.toml:1:38: unknown rule, pack or requirement \"act-on/no-view-al-data\" (did you mean act-on/no-view-all-data?); `sflint rules` and `sflint packs` list them\n",
+            "sflint: error: sflint.toml:1:64: unknown rule, pack or requirement \"act-on/read-only-typo\"; `sflint rules` and `sflint packs` list them\n",
+            "sflint: error: sflint.toml:1:121: unknown rule, pack or requirement \"act-on/read-only\"; `sflint rules` and `sflint packs` list them\n",
+        )
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod assemble;
+pub mod names;
 pub mod parse;
 
 use std::sync::Arc;

@@ -1,10 +1,47 @@
-//! A pack's parameters as a project sets them (`[integration.options]`), checked against the pack's
-//! declarations and completed with defaults.
+//! A pack's parameters: their declarations in the pack (`[[option]]`), the values a project sets
+//! (`[integration.options]`, checked and completed with defaults), and the `when` conditions that
+//! read them.
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::Pack;
-use super::schema::{OptionKind, OptionSpec};
+use super::file::PackError;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSpec {
+    pub id: String,
+    pub kind: OptionKind,
+    pub description: String,
+    /// Used when the project does not set the option; without one the option is required.
+    #[serde(default)]
+    pub default: Option<toml::Value>,
+    /// The allowed values of a `choice`.
+    #[serde(default)]
+    pub choices: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OptionKind {
+    Bool,
+    String,
+    List,
+    Choice,
+}
+
+impl OptionKind {
+    fn expected(self) -> &'static str {
+        match self {
+            OptionKind::Bool => "true or false",
+            OptionKind::String | OptionKind::Choice => "a string",
+            OptionKind::List => "a list of strings",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OptionValue {
@@ -17,6 +54,14 @@ pub enum OptionValue {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options(BTreeMap<String, OptionValue>);
 
+fn quoted_choices(spec: &OptionSpec) -> String {
+    spec.choices
+        .iter()
+        .map(|choice| format!("{choice:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Converts one TOML value to the option's kind.
 pub fn convert(spec: &OptionSpec, value: &toml::Value) -> Result<OptionValue, String> {
     match (spec.kind, value) {
@@ -26,14 +71,7 @@ pub fn convert(spec: &OptionSpec, value: &toml::Value) -> Result<OptionValue, St
             if spec.choices.iter().any(|choice| choice == text) {
                 Ok(OptionValue::Text(text.clone()))
             } else {
-                Err(format!(
-                    "{text:?} is not one of {}",
-                    spec.choices
-                        .iter()
-                        .map(|choice| format!("{choice:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+                Err(format!("{text:?} is not one of {}", quoted_choices(spec)))
             }
         }
         (OptionKind::List, toml::Value::Array(items)) => items
@@ -49,13 +87,87 @@ pub fn convert(spec: &OptionSpec, value: &toml::Value) -> Result<OptionValue, St
             .map(OptionValue::List),
         (kind, other) => Err(format!(
             "expected {}, found {}",
-            match kind {
-                OptionKind::Bool => "true or false",
-                OptionKind::String | OptionKind::Choice => "a string",
-                OptionKind::List => "a list of strings",
-            },
+            kind.expected(),
             other.type_str()
         )),
+    }
+}
+
+/// `when = { option = value, ... }`: a requirement or allowance applies only when every option
+/// named has this value (a list option: contains it). Checked against the pack's options when the
+/// pack is loaded, so that a condition that can never hold is an error, not a silent skip.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Condition(BTreeMap<Spanned<String>, Spanned<toml::Value>>);
+
+impl Condition {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &toml::Value)> {
+        self.0
+            .iter()
+            .map(|(key, value)| (key.get_ref().as_str(), value.get_ref()))
+    }
+
+    /// Every option named must exist, and each value must be one the option can take.
+    pub fn validate(&self, options: &[OptionSpec], context: &str) -> Result<(), PackError> {
+        for (key, value) in &self.0 {
+            let Some(spec) = options.iter().find(|spec| spec.id == *key.get_ref()) else {
+                let known: Vec<&str> = options.iter().map(|spec| spec.id.as_str()).collect();
+                let hint = crate::registry::suggest(key.get_ref(), known.iter().copied())
+                    .map(|known| format!(" (did you mean {known}?)"))
+                    .unwrap_or_default();
+                return Err(PackError::at(
+                    format!(
+                        "{context}: `when` names unknown option {:?}{hint}",
+                        key.get_ref()
+                    ),
+                    key.span(),
+                ));
+            };
+            let fits = match (spec.kind, value.get_ref()) {
+                (OptionKind::Bool, toml::Value::Boolean(_)) => Ok(()),
+                (OptionKind::String | OptionKind::List, toml::Value::String(_)) => Ok(()),
+                (OptionKind::Choice, toml::Value::String(text)) => {
+                    if spec.choices.contains(text) {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "{text:?} is not a choice of option {:?}, which is one of {}",
+                            spec.id,
+                            quoted_choices(spec)
+                        ))
+                    }
+                }
+                (kind, found) => Err(format!(
+                    "option {:?} is {}: `when` needs {}, found {}",
+                    spec.id,
+                    match kind {
+                        OptionKind::Bool => "a bool",
+                        OptionKind::String => "a string",
+                        OptionKind::List => "a list",
+                        OptionKind::Choice => "a choice",
+                    },
+                    match kind {
+                        OptionKind::Bool => "true or false (without quotes)",
+                        OptionKind::List => "one item, as a string",
+                        OptionKind::String | OptionKind::Choice => "a string",
+                    },
+                    match found {
+                        toml::Value::String(text) => format!("the string {text:?}"),
+                        other => other.type_str().to_string(),
+                    }
+                )),
+            };
+            fits.map_err(|message| {
+                PackError::at(format!("{context}: `when`: {message}"), value.span())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// ` [when a = true, b = "x"]`, as `sflint pack ID` shows it.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        format!(" [when {}]", parts.join(", "))
     }
 }
 
@@ -101,10 +213,6 @@ impl Options {
         Ok(Options(values))
     }
 
-    pub fn get(&self, id: &str) -> Option<&OptionValue> {
-        self.0.get(id)
-    }
-
     /// Items of a list option; a string option is a list of one (none when empty).
     pub fn items(&self, id: &str) -> Vec<String> {
         match self.0.get(id) {
@@ -116,7 +224,7 @@ impl Options {
 
     /// Whether every condition holds: a bool or text option equals the value, a list option
     /// contains it.
-    pub fn satisfy(&self, when: Option<&toml::Table>) -> bool {
+    pub fn satisfy(&self, when: Option<&Condition>) -> bool {
         let Some(when) = when else {
             return true;
         };
@@ -127,10 +235,6 @@ impl Options {
                 (Some(OptionValue::List(items)), toml::Value::String(want)) => items.contains(want),
                 _ => false,
             })
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &OptionValue)> {
-        self.0.iter()
     }
 }
 

@@ -1,0 +1,311 @@
+//! Evaluating a pack against an integration user: each requirement is checked (by its kind) against
+//! the union of what the user holds, or the profile alone for packs whose grants must live there;
+//! every gap becomes a finding that names the integration, the pack and the requirement, says what
+//! is missing and why the vendor needs it, and points where the fix belongs. The checks every pack
+//! makes beyond its requirements are in [`guards`](super::guards).
+
+use std::collections::BTreeSet;
+
+use super::Pack;
+use super::file::{Confidence, GrantsOn, Requirement};
+use super::kinds::{Evaluation, Gap, Target};
+use super::options::Options;
+use crate::catalog::Catalog;
+use crate::diagnostic::{Diagnostic, Location, PackOrigin, Severity};
+use crate::model::Component;
+use crate::model::access::{Access, IntegrationUser, Member, Role};
+use crate::registry::RuleId;
+
+/// One integration user with its pack and the project's options for it.
+#[derive(Debug)]
+pub struct Integration<'a> {
+    pub name: String,
+    pub pack: &'a Pack,
+    pub options: Options,
+    pub user: IntegrationUser<'a>,
+}
+
+/// What the engine may consult besides the integration itself.
+pub struct PackContext<'a> {
+    pub catalog: &'a Catalog,
+    /// `sourceApiVersion` of `sfdx-project.json`.
+    pub source_api_version: Option<f64>,
+}
+
+/// What a requirement kind evaluates against: the integration user and what the engine knows.
+pub(crate) struct Scope<'s, 'a> {
+    integration: &'s Integration<'a>,
+    context: &'s PackContext<'s>,
+}
+
+impl<'s, 'a> Scope<'s, 'a> {
+    pub fn catalog(&self) -> &'s Catalog {
+        self.context.catalog
+    }
+
+    pub fn source_api_version(&self) -> Option<f64> {
+        self.context.source_api_version
+    }
+
+    pub fn pack(&self) -> &'s Pack {
+        self.integration.pack
+    }
+
+    pub fn options(&self) -> &'s Options {
+        &self.integration.options
+    }
+
+    /// The vendor as admins know it.
+    pub fn vendor(&self) -> &'s str {
+        &self.integration.pack.file.pack.name
+    }
+
+    /// `integration user Act-On`.
+    pub fn subject(&self) -> String {
+        format!("integration user {}", self.integration.name)
+    }
+
+    pub fn members(&self) -> &'s [Member<'a>] {
+        &self.integration.user.members
+    }
+
+    pub fn user(&self) -> &'s IntegrationUser<'a> {
+        &self.integration.user
+    }
+
+    pub fn profile(&self) -> Option<&'a Component> {
+        self.integration.user.profile()
+    }
+
+    /// The fixed items of a requirement and those of the option it reads.
+    pub fn items(&self, fixed: &[String], from: Option<&toml::Spanned<String>>) -> Vec<String> {
+        let mut items: Vec<String> = fixed.to_vec();
+        if let Some(option) = from {
+            items.extend(self.integration.options.items(option.get_ref()));
+        }
+        items
+    }
+
+    /// The user's profile, or `None` after noting that `what` cannot be checked without one.
+    pub fn declared_profile(
+        &self,
+        requirement: &Requirement,
+        what: &str,
+        evaluation: &mut Evaluation,
+    ) -> Option<&'a Component> {
+        let profile = self.profile();
+        if profile.is_none() {
+            evaluation
+                .unverifiable
+                .push(self.no_profile(requirement, what));
+        }
+        profile
+    }
+
+    pub fn no_profile(&self, requirement: &Requirement, what: &str) -> Gap {
+        Gap {
+            key: format!("{}/no-profile", requirement.id),
+            rule: RuleId::UnverifiableRequirement,
+            message: format!(
+                "{} declares no profile, so {what} cannot be checked",
+                self.subject()
+            ),
+            fix: Some("Name the profile in sflint.toml.".to_string()),
+            target: Target::Permission,
+            severity: None,
+        }
+    }
+
+    /// Whether a requirement applies with the project's options.
+    pub fn applies(&self, requirement: &Requirement) -> bool {
+        self.integration.options.satisfy(requirement.when.as_ref())
+    }
+
+    fn on_profile(&self) -> bool {
+        self.integration.pack.file.pack.grants_on == GrantsOn::Profile
+    }
+
+    /// The finding's origin: integration, pack and the full requirement id.
+    pub fn origin(&self, requirement: String) -> PackOrigin {
+        PackOrigin {
+            integration: self.integration.name.clone(),
+            pack: self.integration.pack.id().to_string(),
+            requirement,
+        }
+    }
+}
+
+/// Every finding of the integration's pack.
+pub fn check(integration: &Integration<'_>, context: &PackContext<'_>) -> Vec<Diagnostic> {
+    let user = &integration.user;
+    let scope = Scope {
+        integration,
+        context,
+    };
+    let union = Access::of(user, |_, _| true);
+    let profile_only = Access::of(user, |_, member| member.role == Role::Profile);
+    let requirements: Vec<&Requirement> = integration
+        .pack
+        .file
+        .requirements
+        .iter()
+        .filter(|requirement| scope.applies(requirement))
+        .collect();
+    let mut out = Vec::new();
+    for requirement in &requirements {
+        let evaluation = if scope.on_profile() && requirement.kind.about_grants() {
+            let on_profile = evaluate(requirement, &scope, &profile_only);
+            let anywhere = evaluate(requirement, &scope, &union);
+            relocate_to_profile(&scope, on_profile, &anywhere)
+        } else {
+            evaluate(requirement, &scope, &union)
+        };
+        let severity = requirement.level.severity();
+        for gap in evaluation.gaps {
+            out.push(report(&scope, requirement, gap, severity));
+        }
+        for gap in evaluation.unverifiable {
+            out.push(report(&scope, requirement, gap, Severity::Info));
+        }
+    }
+    super::guards::check(&scope, &union, &requirements, &mut out);
+    out
+}
+
+/// A requirement's evaluation, its gaps under the finding it names, if any.
+pub(crate) fn evaluate(
+    requirement: &Requirement,
+    scope: &Scope<'_, '_>,
+    access: &Access<'_>,
+) -> Evaluation {
+    let mut evaluation = requirement.kind.evaluate(requirement, scope, access);
+    if let Some(finding) = requirement.finding {
+        for gap in &mut evaluation.gaps {
+            gap.rule = finding;
+        }
+    }
+    evaluation
+}
+
+/// The finding a requirement reports its gaps as.
+pub(crate) fn finding_of(requirement: &Requirement) -> RuleId {
+    requirement
+        .finding
+        .unwrap_or_else(|| requirement.kind.default_finding())
+}
+
+/// For a pack whose grants must be on the profile: a gap on the profile that the permission sets
+/// fill is reported as `profile-required`.
+fn relocate_to_profile(
+    scope: &Scope<'_, '_>,
+    mut profile: Evaluation,
+    union: &Evaluation,
+) -> Evaluation {
+    let union_keys: BTreeSet<&str> = union.gaps.iter().map(|gap| gap.key.as_str()).collect();
+    for gap in &mut profile.gaps {
+        if !union_keys.contains(gap.key.as_str()) {
+            gap.rule = RuleId::ProfileRequired;
+            gap.message = format!(
+                "{} is granted to {} only by a permission set; {} reads it from the profile",
+                gap.key,
+                scope.subject(),
+                scope.vendor()
+            );
+            gap.fix = Some(format!("Move the grant of {} to the profile.", gap.key));
+            gap.target = Target::Profile;
+        }
+        // Other gaps keep their target: `locate` finds it among the profile's entries.
+    }
+    profile
+}
+
+fn report(
+    scope: &Scope<'_, '_>,
+    requirement: &Requirement,
+    gap: Gap,
+    severity: Severity,
+) -> Diagnostic {
+    let location = locate(scope, &gap.target);
+    let quote = format!(
+        "{}: \"{}\" ({}).",
+        scope.vendor(),
+        requirement.why.trim(),
+        requirement.source.trim()
+    );
+    let mut help = match &gap.fix {
+        Some(fix) => format!("{fix} {quote}"),
+        None => quote,
+    };
+    let header = &scope.pack().file.pack;
+    if header.confidence <= Confidence::Medium {
+        help.push_str(&format!(
+            " The vendor's page is partial (pack confidence: {}); check it before acting.",
+            header.confidence.as_str()
+        ));
+    }
+    let requirement_id = scope.pack().requirement_id(requirement);
+    let mut diagnostic = Diagnostic::new(
+        gap.rule,
+        gap.severity.unwrap_or(severity),
+        location,
+        gap.message,
+    )
+    .with_help(help)
+    .with_element(format!("{requirement_id}/{}", gap.key));
+    diagnostic.origin = Some(scope.origin(requirement_id));
+    diagnostic
+}
+
+/// Where the fix for a gap belongs: the member that already grants related access, else the
+/// first permission set, else the profile. Packs whose grants must be on the profile point there.
+fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
+    let user = scope.user();
+    let on_profile = scope.on_profile();
+    let root = |component: &Component| Location::new(&component.files[0], component.root);
+    let fallback = || {
+        if on_profile && let Some(profile) = scope.profile() {
+            return root(profile);
+        }
+        user.permission_sets()
+            .next()
+            .map(|member| root(member.component))
+            .or_else(|| scope.profile().map(root))
+            .unwrap_or_else(|| root(user.members[0].component))
+    };
+    let object_entry = |object: &str| {
+        user.members.iter().find_map(|member| {
+            if on_profile && member.role != Role::Profile {
+                return None;
+            }
+            let entry = member.permissions()?.grants.object_permission(object)?;
+            let key = entry.object.span;
+            Some(Location::new(member.component.path(key), key))
+        })
+    };
+    match target {
+        Target::At(location) => location.clone(),
+        Target::Profile => scope.profile().map(root).unwrap_or_else(fallback),
+        Target::Permission => fallback(),
+        Target::Object(object) => object_entry(object).unwrap_or_else(fallback),
+        Target::Field(field) => {
+            let object = super::kinds::object_of(field);
+            let prefix = format!("{object}.");
+            user.members
+                .iter()
+                .filter(|member| !on_profile || member.role == Role::Profile)
+                .find_map(|member| {
+                    let grants = &member.permissions()?.grants;
+                    let entry = grants.field_permission(field).or_else(|| {
+                        grants
+                            .field_permissions
+                            .iter()
+                            .find(|entry| entry.field.value.starts_with(&prefix))
+                    })?;
+                    let key = entry.field.span;
+                    Some(Location::new(member.component.path(key), key))
+                })
+                .or_else(|| object_entry(object))
+                .unwrap_or_else(fallback)
+        }
+    }
+}

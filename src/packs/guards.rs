@@ -1,0 +1,375 @@
+//! The checks every pack makes beyond its own requirements: View All Data and Modify All Data,
+//! high-risk permissions the pack does not need, permission sets the user's license cannot hold,
+//! and, for read-only integrations, write access beyond what the pack asks for.
+//!
+//! Their findings carry requirement ids the engine makes up (`act-on/no-view-all-data`);
+//! [`requirement_ids`] lists them, so that settings naming one can be checked.
+
+use std::collections::BTreeMap;
+
+use super::Pack;
+use super::evaluate::Scope;
+use super::file::Requirement;
+use super::kinds::{Needs, describe_member};
+use crate::catalog::Catalog;
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::access::Access;
+use crate::model::{Component, FieldPermission, ObjectAccess, ObjectFlag};
+use crate::registry::RuleId;
+
+/// The org-wide permissions an integration user is judged on whatever its pack.
+const ORG_WIDE: [(&str, RuleId); 2] = [
+    ("ViewAllData", RuleId::ViewAllData),
+    ("ModifyAllData", RuleId::ModifyAllData),
+];
+
+pub(crate) fn check(
+    scope: &Scope<'_, '_>,
+    union: &Access<'_>,
+    requirements: &[&Requirement],
+    out: &mut Vec<Diagnostic>,
+) {
+    let needs = needs_of(scope, requirements);
+    org_wide_permissions(scope, union, out);
+    dangerous_permissions(scope, union, requirements, out);
+    license_consistency(scope, out);
+    if scope.pack().file.pack.read_only {
+        read_only(scope, &needs, out);
+    }
+}
+
+/// Every requirement id the guards may report for `pack`, besides the pack's own requirements.
+pub fn requirement_ids(pack: &Pack, catalog: &Catalog) -> Vec<String> {
+    let id = pack.id();
+    let mut ids = Vec::new();
+    for (permission, _) in ORG_WIDE {
+        ids.push(format!("{id}/no-{}", kebab(permission)));
+        if pack
+            .file
+            .allows
+            .iter()
+            .any(|allow| allow.permission.get_ref() == permission)
+        {
+            ids.push(format!("{id}/allow-{}", kebab(permission)));
+        }
+    }
+    for dangerous in &catalog.dangerous {
+        ids.push(format!("{id}/no-{}", kebab(&dangerous.name)));
+        ids.push(format!("{id}/needs-{}", kebab(&dangerous.name)));
+    }
+    ids.push(format!("{id}/assignable"));
+    if pack.file.pack.read_only {
+        ids.push(format!("{id}/read-only"));
+    }
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The access the applicable requirements (and their applicable alternatives) ask for.
+fn needs_of(scope: &Scope<'_, '_>, requirements: &[&Requirement]) -> Needs {
+    fn add(requirement: &Requirement, scope: &Scope<'_, '_>, needs: &mut Needs) {
+        requirement.kind.needs(scope, needs);
+        for alternative in requirement.kind.alternatives() {
+            if scope.applies(alternative) {
+                add(alternative, scope, needs);
+            }
+        }
+    }
+    let mut needs = Needs::default();
+    for requirement in requirements {
+        add(requirement, scope, &mut needs);
+    }
+    needs
+}
+
+/// View All Data and Modify All Data on an integration user: an error unless the pack allows
+/// it, and then one info with the vendor's reason.
+fn org_wide_permissions(scope: &Scope<'_, '_>, union: &Access<'_>, out: &mut Vec<Diagnostic>) {
+    let pack = scope.pack();
+    for (permission, rule) in ORG_WIDE {
+        let Some(grants) = union.user_permissions.get(permission) else {
+            continue;
+        };
+        let allow = pack.file.allows.iter().find(|allow| {
+            allow.permission.get_ref() == permission && scope.options().satisfy(allow.when.as_ref())
+        });
+        let described = scope.catalog().describe(permission);
+        for grant in grants {
+            let member = &scope.members()[grant.member];
+            let location = Location::new(member.component.path(grant.span), grant.span);
+            let (severity, message, help, requirement) = match allow {
+                Some(allow) => (
+                    Severity::Info,
+                    format!(
+                        "{} holds {described}, which the {} pack allows",
+                        scope.subject(),
+                        pack.id()
+                    ),
+                    format!("{}: \"{}\" ({}).", scope.vendor(), allow.why, allow.source),
+                    format!("{}/allow-{}", pack.id(), kebab(permission)),
+                ),
+                None => (
+                    Severity::Error,
+                    format!(
+                        "{} holds {described}, which the {} pack does not need",
+                        scope.subject(),
+                        pack.id()
+                    ),
+                    format!(
+                        "Remove {permission} from {} and grant object access instead: an integration credential with it exposes every record.",
+                        describe_member(member.component)
+                    ),
+                    format!("{}/no-{}", pack.id(), kebab(permission)),
+                ),
+            };
+            let mut diagnostic = Diagnostic::new(rule, severity, location, message)
+                .with_help(help)
+                .with_element(format!("{requirement}/{}", member.component.name));
+            diagnostic.origin = Some(scope.origin(requirement));
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// High-risk permissions beyond what the pack needs are over-broad (warning); one the pack
+/// requires or allows is reported once, as info with the vendor's reason.
+fn dangerous_permissions(
+    scope: &Scope<'_, '_>,
+    union: &Access<'_>,
+    requirements: &[&Requirement],
+    out: &mut Vec<Diagnostic>,
+) {
+    let pack = scope.pack();
+    for dangerous in &scope.catalog().dangerous {
+        let Some(grant) = union.permission(&dangerous.name).copied() else {
+            continue;
+        };
+        let needed = requirements
+            .iter()
+            .flat_map(|requirement| {
+                std::iter::once(*requirement).chain(
+                    requirement
+                        .kind
+                        .alternatives()
+                        .iter()
+                        .filter(|alternative| scope.applies(alternative)),
+                )
+            })
+            .find(|requirement| {
+                let mut needs = Needs::default();
+                requirement.kind.needs(scope, &mut needs);
+                needs.permissions.contains(&dangerous.name)
+            })
+            .map(|requirement| (requirement.why.clone(), requirement.source.clone()))
+            .or_else(|| {
+                pack.file
+                    .allows
+                    .iter()
+                    .find(|allow| {
+                        *allow.permission.get_ref() == dangerous.name
+                            && scope.options().satisfy(allow.when.as_ref())
+                    })
+                    .map(|allow| (allow.why.clone(), allow.source.clone()))
+            });
+        let member = &scope.members()[grant.member];
+        let location = Location::new(member.component.path(grant.span), grant.span);
+        let described = scope.catalog().describe(&dangerous.name);
+        let requirement = format!(
+            "{}/{}-{}",
+            pack.id(),
+            if needed.is_some() { "needs" } else { "no" },
+            kebab(&dangerous.name)
+        );
+        let diagnostic = match needed {
+            Some((why, source)) => Diagnostic::new(
+                RuleId::DangerousPermission,
+                Severity::Info,
+                location,
+                format!(
+                    "{} holds {described}, which {} needs although it {}",
+                    scope.subject(),
+                    scope.vendor(),
+                    dangerous.why
+                ),
+            )
+            .with_help(format!(
+                "{}: \"{}\" ({}).",
+                scope.vendor(),
+                why.trim(),
+                source.trim()
+            )),
+            None => Diagnostic::new(
+                RuleId::DangerousPermission,
+                Severity::Warning,
+                location,
+                format!(
+                    "{} holds {described}, which the {} pack does not need: it {}",
+                    scope.subject(),
+                    pack.id(),
+                    dangerous.why
+                ),
+            )
+            .with_help(format!(
+                "Remove {} from {} unless the integration needs it (source: {}).",
+                dangerous.name,
+                describe_member(member.component),
+                dangerous.source
+            )),
+        };
+        let mut diagnostic =
+            diagnostic.with_element(format!("{requirement}/{}", member.component.name));
+        diagnostic.origin = Some(scope.origin(requirement));
+        out.push(diagnostic);
+    }
+}
+
+/// A permission set whose license is a user license other than the profile's cannot be
+/// assigned to the user at all.
+fn license_consistency(scope: &Scope<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let Some(profile) = scope.profile() else {
+        return;
+    };
+    let Some(user_license) = profile.permissions().and_then(|c| c.license.as_ref()) else {
+        return;
+    };
+    let members: Vec<&Component> = scope
+        .user()
+        .permission_sets()
+        .map(|member| member.component)
+        .collect();
+    for component in members {
+        let Some(license) = component.permissions().and_then(|c| c.license.as_ref()) else {
+            continue;
+        };
+        if license.value == user_license.value || !scope.catalog().is_user_license(&license.value) {
+            continue;
+        }
+        let requirement = format!("{}/assignable", scope.pack().id());
+        let mut diagnostic = Diagnostic::new(
+            RuleId::LicenseMismatch,
+            Severity::Error,
+            Location::new(component.path(license.span), license.span),
+            format!(
+                "permission set {} is tied to the {} user license, but profile {} of {} has {}",
+                component.name,
+                license.value,
+                profile.name,
+                scope.subject(),
+                user_license.value
+            ),
+        )
+        .with_help(
+            "Salesforce only assigns a permission set tied to a user license to users of that license: clear its license or use the profile's.",
+        )
+        .with_related(
+            Location::new(profile.path(user_license.span), user_license.span),
+            "the profile's user license",
+        )
+        .with_element(format!("{requirement}/{}", component.name));
+        diagnostic.origin = Some(scope.origin(requirement));
+        out.push(diagnostic);
+    }
+}
+
+/// Read-only packs: create, edit, delete and modify-all beyond what the pack needs, and editable
+/// fields the pack does not ask to edit, are excess access.
+fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
+    let writes = ObjectAccess::of(&[
+        ObjectFlag::Create,
+        ObjectFlag::Edit,
+        ObjectFlag::Delete,
+        ObjectFlag::ModifyAll,
+    ]);
+    let members = scope.members();
+    let mut found = Vec::new();
+    for (index, member) in members.iter().enumerate() {
+        let Some(container) = member.permissions() else {
+            continue;
+        };
+        for entry in &container.grants.object_permissions {
+            let allowed = needs
+                .objects
+                .get(&entry.object.value)
+                .copied()
+                .unwrap_or_default();
+            // What the group's muting permission set removes is not held, so not excess.
+            let excess = member.unmuted_object(entry).minus(allowed);
+            let excess = ObjectAccess::of(
+                &excess
+                    .flags()
+                    .filter(|f| writes.contains(*f))
+                    .collect::<Vec<_>>(),
+            );
+            if excess.is_empty() {
+                continue;
+            }
+            found.push((
+                index,
+                entry.span,
+                format!("objectPermissions/{}", entry.object.value),
+                format!(
+                    "{} can {} {}, but {} only reads",
+                    scope.subject(),
+                    excess.describe(),
+                    entry.object.value,
+                    scope.vendor()
+                ),
+                format!("Turn off {} on {}.", excess.describe(), entry.object.value),
+            ));
+        }
+        let mut editable: BTreeMap<&str, Vec<&FieldPermission>> = BTreeMap::new();
+        for entry in container.grants.field_permissions.iter().filter(|f| {
+            member.unmuted_field(f).1 && !needs.editable_fields.contains(&f.field.value)
+        }) {
+            editable.entry(entry.object()).or_default().push(entry);
+        }
+        for (object, entries) in editable {
+            let names: Vec<&str> = entries.iter().map(|e| e.field.value.as_str()).collect();
+            found.push((
+                index,
+                entries[0].span,
+                format!("fieldPermissions/{object}"),
+                format!(
+                    "{} can edit {} field{} of {object} ({}), but {} only reads",
+                    scope.subject(),
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", "),
+                    scope.vendor()
+                ),
+                "Set <editable>false</editable> on these fields.".to_string(),
+            ));
+        }
+    }
+    let requirement = format!("{}/read-only", scope.pack().id());
+    for (index, span, element, message, help) in found {
+        let component = members[index].component;
+        let mut diagnostic = Diagnostic::new(
+            RuleId::ExcessAccess,
+            Severity::Warning,
+            Location::new(component.path(span), span),
+            message,
+        )
+        .with_help(help)
+        .with_element(format!("{requirement}/{}/{element}", component.name));
+        diagnostic.origin = Some(scope.origin(requirement.clone()));
+        out.push(diagnostic);
+    }
+}
+
+/// `ViewAllData` -> `view-all-data`.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (index, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if index > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,147 @@
+//! `object-access`: object permissions the integration user must hold.
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::DeValue;
+
+use super::{
+    Checks, Evaluation, Gap, KindDoc, Needs, RequirementKind, Scope, Target, list, params,
+};
+use crate::model::access::Access;
+use crate::model::{ObjectAccess, ObjectFlag};
+use crate::packs::file::{PackError, Requirement};
+use crate::registry::RuleId;
+
+/// View All Fields exists from API version 63.0 (Spring '25).
+const VIEW_ALL_FIELDS_API_VERSION: f64 = 63.0;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ObjectAccessKind {
+    #[serde(default)]
+    objects: Vec<String>,
+    #[serde(default)]
+    objects_from: Option<Spanned<String>>,
+    #[serde(default)]
+    access: Vec<ObjectFlag>,
+}
+
+impl RequirementKind for ObjectAccessKind {
+    const NAME: &'static str = "object-access";
+    const DOC: KindDoc = KindDoc {
+        parameters: "`objects` and/or `objects_from`, `access`",
+        met_when: "each object has every access listed",
+        finding: "`missing-object-access`",
+    };
+    const ABOUT_GRANTS: bool = true;
+
+    fn parse(table: Spanned<DeValue<'_>>) -> Result<Self, PackError> {
+        params(table)
+    }
+
+    fn validate(&self, checks: &Checks<'_>) -> Result<(), PackError> {
+        checks.need(
+            !self.objects.is_empty() || self.objects_from.is_some(),
+            "`objects` or `objects_from`",
+        )?;
+        checks.items_option(self.objects_from.as_ref())?;
+        checks.need(!self.access.is_empty(), "`access`")
+    }
+
+    fn evaluate(
+        &self,
+        requirement: &Requirement,
+        scope: &Scope<'_, '_>,
+        access: &Access<'_>,
+    ) -> Evaluation {
+        let mut evaluation = Evaluation::applicable();
+        let objects = scope.items(&self.objects, self.objects_from.as_ref());
+        evaluation.applicable = !objects.is_empty();
+        let mut needed = ObjectAccess::of(&self.access);
+        if needed.contains(ObjectFlag::ViewAllFields)
+            && let Some(version) = scope.source_api_version()
+            && version < VIEW_ALL_FIELDS_API_VERSION
+        {
+            needed = needed.minus(ObjectAccess::of(&[ObjectFlag::ViewAllFields]));
+            evaluation.unverifiable.push(Gap {
+                key: format!("{}/view-all-fields", requirement.id),
+                rule: RuleId::UnverifiableRequirement,
+                message: format!(
+                    "{} asks for View All Fields, which needs API version 63.0 or later; this project's sourceApiVersion is {version:.1}",
+                    scope.vendor()
+                ),
+                fix: Some(
+                    "Raise sourceApiVersion to 63.0 or grant read on each field the integration needs."
+                        .to_string(),
+                ),
+                target: Target::Profile,
+                severity: None,
+            });
+        }
+        for object in objects {
+            if let Some(instead) = scope.catalog().object_without_permissions(&object) {
+                evaluation.unverifiable.push(Gap {
+                    key: object.clone(),
+                    rule: RuleId::UnverifiableRequirement,
+                    message: format!(
+                        "{} needs {} on {object}, which cannot be verified in metadata: {instead}",
+                        scope.vendor(),
+                        needed.describe()
+                    ),
+                    fix: None,
+                    target: Target::Profile,
+                    severity: None,
+                });
+                continue;
+            }
+            let has = access.object_access(&object, scope.catalog());
+            let missing = needed.minus(has);
+            if missing.is_empty() {
+                continue;
+            }
+            let had = if has.is_empty() {
+                "no access".to_string()
+            } else {
+                format!("has {}", has.describe())
+            };
+            evaluation.gaps.push(Gap {
+                key: object.clone(),
+                rule: RuleId::MissingObjectAccess,
+                message: format!(
+                    "{} lacks {} on {object} ({had})",
+                    scope.subject(),
+                    missing.describe()
+                ),
+                fix: Some(format!("Grant {} on {object}.", missing.describe())),
+                target: Target::Object(object),
+                severity: None,
+            });
+        }
+        evaluation
+    }
+
+    fn describe(&self) -> String {
+        let access = self
+            .access
+            .iter()
+            .map(|flag| flag.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "{access} on {}",
+            list(&self.objects, self.objects_from.as_ref())
+        )
+    }
+
+    fn default_finding(&self) -> RuleId {
+        RuleId::MissingObjectAccess
+    }
+
+    fn needs(&self, scope: &Scope<'_, '_>, needs: &mut Needs) {
+        let flags = ObjectAccess::of(&self.access);
+        for object in scope.items(&self.objects, self.objects_from.as_ref()) {
+            let entry = needs.objects.entry(object).or_default();
+            *entry = entry.union(flags);
+        }
+    }
+}
