@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::problem::Problem;
 use crate::source::display_path;
+use crate::workspace::BaselineInput;
 
 pub const VERSION: u32 = 1;
 
@@ -175,19 +176,15 @@ pub struct Applied {
     pub problems: Vec<Problem>,
 }
 
-/// Reads the baseline at `path` and filters `diagnostics` through it.
-pub fn apply(path: &Path, diagnostics: Vec<Diagnostic>, root: &Path, cwd: &Path) -> Applied {
-    let path = crate::discover::absolute(path, cwd);
-    let shown = display_path(&path, cwd);
-    let recorded = std::fs::read_to_string(&path)
-        .map_err(|error| format!("cannot read baseline: {error}"))
-        .and_then(|text| Baseline::parse(&text));
-    let recorded = match recorded {
+/// Filters `diagnostics` through the baseline `input` (as the workspace read it).
+pub fn apply(input: &BaselineInput, diagnostics: Vec<Diagnostic>, root: &Path) -> Applied {
+    let shown = input.shown.clone();
+    let recorded = match &input.recorded {
         Ok(recorded) => recorded,
         Err(message) => {
             return Applied {
                 kept: diagnostics,
-                problems: vec![Problem::error(Some(shown), message)],
+                problems: vec![Problem::error(Some(shown), message.clone())],
                 ..Applied::default()
             };
         }

@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::diagnostic::Severity;
 use crate::discover::DiscoverOptions;
 use crate::report::{self, Format, RenderOptions};
-use crate::{ConfigSource, LintOptions, LintResult, explain};
+use crate::workspace::{ConfigSource, Workspace, WorkspaceOptions};
+use crate::{Report, explain};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -257,7 +258,7 @@ fn run_pack(reference: &str) -> io::Result<ExitCode> {
 
 fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
-    let options = LintOptions {
+    let options = WorkspaceOptions {
         discover: DiscoverOptions {
             paths: args.paths.clone(),
             excludes: args.exclude.clone(),
@@ -274,7 +275,8 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         pack_options: args.pack_options.clone(),
         baseline: args.baseline.clone(),
     };
-    let result = crate::lint(&options);
+    let workspace = Workspace::load(&options);
+    let result = crate::lint(&workspace, &crate::fileset::Disk);
     for problem in &result.problems {
         eprintln!("{problem}");
     }
@@ -324,7 +326,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     Ok(exit_code(&result, &args))
 }
 
-fn exit_code(result: &LintResult, args: &CheckArgs) -> ExitCode {
+fn exit_code(result: &Report, args: &CheckArgs) -> ExitCode {
     if result.has_fatal_problem() {
         return ExitCode::from(2);
     }

@@ -13,7 +13,8 @@ use walkdir::WalkDir;
 use crate::model::MetadataKind;
 use crate::problem::Problem;
 use crate::project::{self, Project};
-use crate::source::display_path;
+use crate::source::{FilePath, display_path};
+use crate::workspace::Unit;
 
 /// Patterns Salesforce CLI ignores even without a `.forceignore` (source-deploy-retrieve
 /// `forceIgnore.ts`).
@@ -23,16 +24,6 @@ const BUILT_IN_IGNORES: [&str; 4] = [
     "**/package2-descriptor.json",
     "**/package2-manifest.json",
 ];
-
-/// What the linter reads as one component: a single file, or the folder of a decomposed permission
-/// set (main file first, then the parts in path order).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Unit {
-    pub kind: MetadataKind,
-    pub name: String,
-    pub files: Vec<PathBuf>,
-    pub decomposed: bool,
-}
 
 #[derive(Debug, Default)]
 pub struct Discovery {
@@ -236,7 +227,7 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
             }
         }
     }
-    discovery.units = collector.into_units();
+    discovery.units = collector.into_units(cwd);
     discovery
 }
 
@@ -410,14 +401,15 @@ impl Collector {
         }
     }
 
-    fn into_units(self) -> Vec<Unit> {
+    /// The units found, each file named once with its display path (relative to `cwd`).
+    fn into_units(self, cwd: &Path) -> Vec<Unit> {
         let mut units: Vec<Unit> = self
             .singles
             .into_iter()
             .map(|(path, kind, name)| Unit {
                 kind,
                 name,
-                files: vec![path],
+                files: vec![FilePath::new(path, cwd)],
                 decomposed: false,
             })
             .collect();
@@ -435,11 +427,14 @@ impl Collector {
             units.push(Unit {
                 kind: MetadataKind::PermissionSet,
                 name,
-                files,
+                files: files
+                    .into_iter()
+                    .map(|file| FilePath::new(file, cwd))
+                    .collect(),
                 decomposed: true,
             });
         }
-        units.sort_by(|a, b| a.files[0].cmp(&b.files[0]));
+        units.sort_by(|a, b| a.files[0].fs.cmp(&b.files[0].fs));
         units
     }
 }
@@ -486,7 +481,7 @@ mod tests {
         let unit = &found.units[0];
         assert!(unit.decomposed);
         assert_eq!(unit.name, "Sales");
-        assert_eq!(unit.files[0], ps.join("Sales.permissionset-meta.xml"));
+        assert_eq!(unit.files[0].fs, ps.join("Sales.permissionset-meta.xml"));
         assert_eq!(unit.files.len(), 3);
         // Naming one part loads the whole permission set.
         let options = DiscoverOptions {
@@ -575,7 +570,7 @@ mod tests {
             let files: Vec<String> = found
                 .units
                 .iter()
-                .map(|unit| display_path(&unit.files[0], root))
+                .map(|unit| display_path(&unit.files[0].fs, root))
                 .collect();
             assert_eq!(files, expected, "{paths:?}");
         }

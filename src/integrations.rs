@@ -1,40 +1,41 @@
-//! From `sflint.toml` to integration users: resolve each declared integration's pack, options,
-//! profile, permission sets and permission set groups to loaded components.
+//! From `sflint.toml` (or `--pack`) to integrations: each integration user with the pack that applies
+//! to it and the project's options for that pack.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use globset::{GlobBuilder, GlobMatcher};
-
-use crate::config::{IntegrationConfig, LoadedConfig};
-use crate::model::access::{IntegrationUser, Member, Role};
-use crate::model::names::{names_match, percent_decode};
-use crate::model::{Component, MetadataKind};
+use crate::config::LoadedConfig;
+use crate::model::MetadataKind;
+use crate::model::user::{IntegrationUser, Resolution, Selector, Unreadable};
 use crate::packs::options::Options;
 use crate::packs::{self, Pack};
 use crate::problem::Problem;
+use crate::workspace::Unit;
 
-/// An integration whose pack and options are valid; members are resolved later, once the
-/// components are loaded.
+/// An integration user checked against a pack.
 #[derive(Debug, Clone)]
-pub struct Declared {
-    pub config: IntegrationConfig,
+pub struct Integration {
+    pub user: IntegrationUser,
     pub pack: Pack,
     pub options: Options,
 }
 
-/// Resolves packs and options of every declared integration; problems name the configuration file.
-pub fn declare(config: &LoadedConfig, cwd: &Path) -> (Vec<Declared>, Vec<Problem>) {
-    let shown = config
-        .path
-        .as_deref()
-        .map(|path| crate::source::display_path(path, cwd));
+/// Every `[[integration]]` of the configuration whose pack, options and names are valid; problems
+/// name the configuration file. `shown` is the configuration's display path.
+pub fn declare(
+    config: &LoadedConfig,
+    shown: Option<&str>,
+    cwd: &Path,
+) -> (Vec<Integration>, Vec<Problem>) {
+    let shown = shown.map(str::to_string);
     let base = config.base_dir().unwrap_or(cwd).to_path_buf();
     let mut declared = Vec::new();
     let mut problems = Vec::new();
     let mut names = BTreeSet::new();
     for integration in &config.config.integrations {
         let context = format!("integration {:?}", integration.name);
+        let error =
+            |message: String| Problem::error(shown.clone(), format!("{context}: {message}"));
         if !names.insert(integration.name.clone()) {
             problems.push(Problem::error(
                 shown.clone(),
@@ -53,308 +54,54 @@ pub fn declare(config: &LoadedConfig, cwd: &Path) -> (Vec<Declared>, Vec<Problem
                 continue;
             }
         };
-        match Options::resolve(&pack, &integration.options) {
-            Ok(options) => declared.push(Declared {
-                config: integration.clone(),
+        let options = match Options::resolve(&pack, &integration.options) {
+            Ok(options) => options,
+            Err(message) => {
+                problems.push(error(message));
+                continue;
+            }
+        };
+        let selectors = |patterns: &[String]| -> Result<Vec<Selector>, String> {
+            patterns
+                .iter()
+                .map(|pattern| Selector::new(pattern))
+                .collect()
+        };
+        let user = (|| {
+            Ok::<_, String>(IntegrationUser {
+                name: integration.name.clone(),
+                profile: integration
+                    .profile
+                    .as_deref()
+                    .map(Selector::new)
+                    .transpose()?,
+                permission_sets: selectors(&integration.permission_sets)?,
+                groups: selectors(&integration.permission_set_groups)?,
+                package_permission_sets: integration.package_permission_sets.clone(),
+            })
+        })();
+        match user {
+            Ok(user) => declared.push(Integration {
+                user,
                 pack,
                 options,
             }),
-            Err(message) => problems.push(Problem::error(
-                shown.clone(),
-                format!("{context}: {message}"),
-            )),
+            Err(message) => problems.push(error(message)),
         }
     }
     (declared, problems)
 }
 
-/// How a configured name selects components: an API name, a glob over API names (no `/`), or a glob
-/// over paths relative to the project root (with `/`).
-enum Selector {
-    Name(String),
-    NameGlob(GlobMatcher),
-    PathGlob(GlobMatcher),
-}
-
-impl Selector {
-    fn new(pattern: &str) -> Result<Selector, String> {
-        if !pattern.contains(['*', '?', '[', '{']) {
-            return Ok(Selector::Name(pattern.to_string()));
-        }
-        let anchored = pattern.contains('/');
-        let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
-            .literal_separator(anchored)
-            .build()
-            .map_err(|error| format!("invalid pattern {pattern:?}: {error}"))?
-            .compile_matcher();
-        Ok(if anchored {
-            Selector::PathGlob(glob)
-        } else {
-            Selector::NameGlob(glob)
-        })
-    }
-
-    fn matches(&self, component: &Component, root: &Path) -> bool {
-        self.matches_parts(
-            &component.name,
-            component.files.first().map(|file| file.fs.as_path()),
-            root,
-        )
-    }
-
-    /// Matches by API name and main file, so that units can be chosen before they are parsed.
-    fn matches_parts(&self, name: &str, main_file: Option<&Path>, root: &Path) -> bool {
-        match self {
-            Selector::Name(reference) => names_match(name, reference),
-            Selector::NameGlob(glob) => glob.is_match(name) || glob.is_match(percent_decode(name)),
-            Selector::PathGlob(glob) => main_file.is_some_and(|file| {
-                let relative = file.strip_prefix(root).unwrap_or(file);
-                glob.is_match(relative)
-            }),
-        }
-    }
-}
-
-/// Everything the declared integrations may refer to, so that only those components are kept in
-/// memory.
-pub struct Wanted {
-    selectors: Vec<(MetadataKind, Selector)>,
-}
-
-impl Wanted {
-    pub fn new(declared: &[Declared]) -> (Wanted, Vec<String>) {
-        let mut selectors = Vec::new();
-        let mut errors = Vec::new();
-        for integration in declared {
-            let config = &integration.config;
-            let entries = config
-                .profile
-                .iter()
-                .map(|name| (MetadataKind::Profile, name))
-                .chain(
-                    config
-                        .permission_sets
-                        .iter()
-                        .map(|name| (MetadataKind::PermissionSet, name)),
-                )
-                .chain(
-                    config
-                        .permission_set_groups
-                        .iter()
-                        .map(|name| (MetadataKind::PermissionSetGroup, name)),
-                );
-            for (kind, pattern) in entries {
-                match Selector::new(pattern) {
-                    Ok(selector) => selectors.push((kind, selector)),
-                    Err(error) => errors.push(format!("integration {:?}: {error}", config.name)),
-                }
-            }
-        }
-        (Wanted { selectors }, errors)
-    }
-
-    /// Whether a component may belong to an integration user. Muting permission sets and profile
-    /// session settings are always kept (they are few and small); group members are fetched once
-    /// the groups are known.
-    pub fn wants(&self, component: &Component, root: &Path) -> bool {
-        self.wants_unit(
-            component.kind,
-            &component.name,
-            component.files.first().map(|file| file.fs.as_path()),
-            root,
-        )
-    }
-
-    /// [`Wanted::wants`] before parsing, from what discovery knows.
-    pub fn wants_unit(
-        &self,
-        kind: MetadataKind,
-        name: &str,
-        main_file: Option<&Path>,
-        root: &Path,
-    ) -> bool {
-        matches!(
-            kind,
-            MetadataKind::MutingPermissionSet | MetadataKind::ProfileSessionSetting
-        ) || self.selectors.iter().any(|(wanted_kind, selector)| {
-            *wanted_kind == kind && selector.matches_parts(name, main_file, root)
-        })
-    }
-}
-
-/// Builds the integration users of `declared` from the loaded components. A configured name that
-/// matches nothing is a problem naming what was looked for.
-pub fn build<'a>(
-    declared: &'a [Declared],
-    components: &'a [Component],
-    root: &Path,
-    config_path: Option<String>,
-) -> (Vec<(usize, IntegrationUser<'a>)>, Vec<Problem>) {
-    let mut by_kind_name: HashMap<(MetadataKind, &str), &Component> = HashMap::new();
-    for component in components {
-        by_kind_name
-            .entry((component.kind, component.name.as_str()))
-            .or_insert(component);
-    }
-    let find = |kind: MetadataKind, name: &str| -> Option<&'a Component> {
-        by_kind_name.get(&(kind, name)).copied().or_else(|| {
-            components
-                .iter()
-                .find(|c| c.kind == kind && names_match(&c.name, name))
-        })
-    };
-    let mut users = Vec::new();
-    let mut problems = Vec::new();
-    for (index, integration) in declared.iter().enumerate() {
-        let config = &integration.config;
-        let mut missing = Vec::new();
-        let mut absent_members = Vec::new();
-        let mut user = IntegrationUser {
-            name: config.name.clone(),
-            package_permission_sets: config.package_permission_sets.clone(),
-            ..IntegrationUser::default()
-        };
-        let mut seen: BTreeSet<(MetadataKind, String)> = BTreeSet::new();
-        if let Some(profile) = &config.profile {
-            match find(MetadataKind::Profile, profile) {
-                Some(component) => {
-                    seen.insert((component.kind, component.name.clone()));
-                    user.members.push(Member {
-                        component,
-                        role: Role::Profile,
-                        muting: None,
-                    });
-                    // Session settings are named after their profile, and say so inside too.
-                    user.session_setting = components.iter().find(|candidate| {
-                        candidate.session_setting().is_some_and(|setting| {
-                            setting.profile.as_ref().map_or_else(
-                                || names_match(&candidate.name, &component.name),
-                                |named| names_match(&component.name, &named.value),
-                            )
-                        })
-                    });
-                }
-                None => missing.push(format!(
-                    "profile {profile:?} (no {profile}.profile-meta.xml or {profile}.profile)"
-                )),
-            }
-        }
-        for pattern in &config.permission_sets {
-            let Ok(selector) = Selector::new(pattern) else {
-                continue;
-            };
-            let mut matched: Vec<&Component> = components
-                .iter()
-                .filter(|c| c.kind == MetadataKind::PermissionSet && selector.matches(c, root))
-                .collect();
-            matched.sort_by(|a, b| a.files[0].cmp(&b.files[0]));
-            if matched.is_empty() {
-                missing.push(match selector {
-                    Selector::Name(_) => format!(
-                        "permission set {pattern:?} (no {pattern}.permissionset-meta.xml, {pattern}.permissionset or decomposed {pattern}/ folder)"
-                    ),
-                    _ => format!("permission sets matching {pattern:?}"),
-                });
-            }
-            for component in matched {
-                if seen.insert((component.kind, component.name.clone())) {
-                    user.members.push(Member {
-                        component,
-                        role: Role::PermissionSet,
-                        muting: None,
-                    });
-                }
-            }
-        }
-        for name in &config.permission_set_groups {
-            let Some(group_component) = find(MetadataKind::PermissionSetGroup, name) else {
-                missing.push(format!(
-                    "permission set group {name:?} (no {name}.permissionsetgroup-meta.xml or {name}.permissionsetgroup)"
-                ));
-                continue;
-            };
-            user.groups.push(group_component);
-            let Some(group) = group_component.group() else {
-                continue;
-            };
-            let muting = group
-                .muting_permission_sets
-                .first()
-                .and_then(|muting| find(MetadataKind::MutingPermissionSet, &muting.value));
-            if let Some(muting_name) = group.muting_permission_sets.first()
-                && muting.is_none()
-            {
-                absent_members.push(format!(
-                    "muting permission set {:?} of group {name:?}",
-                    muting_name.value
-                ));
-            }
-            for member in &group.permission_sets {
-                match find(MetadataKind::PermissionSet, &member.value) {
-                    Some(component) => {
-                        if seen.insert((component.kind, component.name.clone())) {
-                            user.members.push(Member {
-                                component,
-                                role: Role::GroupMember {
-                                    group: group_component.name.clone(),
-                                },
-                                muting,
-                            });
-                        }
-                    }
-                    None => absent_members.push(format!(
-                        "permission set {:?}, a member of group {name:?}",
-                        member.value
-                    )),
-                }
-            }
-        }
-        if !missing.is_empty() {
-            problems.push(Problem::error(
-                config_path.clone(),
-                format!(
-                    "integration {:?}: not found in the project: {}; the integration is not checked",
-                    config.name,
-                    missing.join("; ")
-                ),
-            ));
-        }
-        if !absent_members.is_empty() {
-            // Groups often list permission sets of managed packages that are not in source.
-            problems.push(Problem::warning(
-                config_path.clone(),
-                format!(
-                    "integration {:?}: not in the project, so their grants are not counted: {}",
-                    config.name,
-                    absent_members.join("; ")
-                ),
-            ));
-        }
-        // Checking what was found would blame the user for grants the missing member may hold
-        // (and say it "declares no profile" when its profile is only misnamed).
-        if !user.members.is_empty() && missing.is_empty() {
-            users.push((index, user));
-        }
-    }
-    (users, problems)
-}
-
-/// Names of permission sets that the groups among `components` list, for loading group members.
-pub fn group_member_names(components: &[Component]) -> BTreeSet<String> {
-    components
-        .iter()
-        .filter_map(Component::group)
-        .flat_map(|group| group.permission_sets.iter().map(|name| name.value.clone()))
-        .collect()
-}
-
-/// `--pack ID` with its `--option`s, or `None` after reporting why it cannot be used.
-pub fn shortcut_pack(
+/// `--pack PACK` with its `--option`s: the files given (`targets`) are one integration user, its
+/// profile (at most one: a user has one), its permission sets and its permission set groups.
+/// `None` after reporting why it cannot be used.
+pub fn shortcut(
     reference: &str,
     pairs: &[String],
-    cwd: &std::path::Path,
+    targets: &[Unit],
+    cwd: &Path,
     problems: &mut Vec<Problem>,
-) -> Option<(packs::Pack, packs::options::Options)> {
+) -> Option<Integration> {
     let pack = match packs::resolve(reference, cwd, cwd) {
         Ok(pack) => pack,
         Err(problem) => {
@@ -362,8 +109,8 @@ pub fn shortcut_pack(
             return None;
         }
     };
-    let resolved = option_table(pairs)
-        .and_then(|given| packs::options::Options::resolve(&pack, &given))
+    let options = option_table(pairs)
+        .and_then(|given| Options::resolve(&pack, &given))
         .map_err(|message| {
             problems.push(Problem::error(
                 None,
@@ -371,7 +118,53 @@ pub fn shortcut_pack(
             ))
         })
         .ok()?;
-    Some((pack, resolved))
+    let of_kind = |kind: MetadataKind| -> Vec<Selector> {
+        targets
+            .iter()
+            .filter(|unit| unit.kind == kind)
+            .map(|unit| Selector::file(&unit.name, unit.files[0].fs.clone()))
+            .collect()
+    };
+    let profiles: Vec<&Unit> = targets
+        .iter()
+        .filter(|unit| unit.kind == MetadataKind::Profile)
+        .collect();
+    if profiles.len() > 1 {
+        let mut shown: Vec<&str> = profiles
+            .iter()
+            .map(|unit| unit.files[0].display.as_str())
+            .collect();
+        shown.sort_unstable();
+        problems.push(Problem::error(
+            None,
+            format!(
+                "--pack checks one integration user, and a user has one profile: {}",
+                join_and(&shown)
+            ),
+        ));
+        return None;
+    }
+    let user = IntegrationUser {
+        name: pack.file.pack.name.clone(),
+        profile: of_kind(MetadataKind::Profile).into_iter().next(),
+        permission_sets: of_kind(MetadataKind::PermissionSet),
+        groups: of_kind(MetadataKind::PermissionSetGroup),
+        package_permission_sets: Vec::new(),
+    };
+    Some(Integration {
+        user,
+        pack,
+        options,
+    })
+}
+
+/// `a and b`, `a, b and c`.
+fn join_and(items: &[&str]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// `--option KEY=VALUE` pairs as an options table: VALUE is read as TOML (`true`, `["A", "B"]`,
@@ -391,42 +184,66 @@ fn option_table(pairs: &[String]) -> Result<toml::Table, String> {
     Ok(table)
 }
 
-/// `--pack ID FILE...`: the profile among the files (if any), every permission set, and every
-/// group's members, as one user.
-pub fn shortcut_integration<'a>(
-    pack: &'a packs::Pack,
-    options: &packs::options::Options,
-    components: &'a [Component],
-) -> Option<crate::packs::evaluate::Integration<'a>> {
-    let options = options.clone();
-    let mut user = IntegrationUser {
-        name: pack.file.pack.name.clone(),
-        ..IntegrationUser::default()
+/// What keeps an integration user from being checked, or checked in full: names that match nothing
+/// (errors), files that do not parse, and group members whose grants cannot be counted (warnings).
+pub fn resolution_problems(
+    user: &IntegrationUser,
+    resolution: &Resolution<'_>,
+    config_path: Option<&str>,
+) -> Vec<Problem> {
+    let shown = config_path.map(str::to_string);
+    let name = &user.name;
+    let mut problems = Vec::new();
+    if !resolution.missing.is_empty() {
+        problems.push(Problem::error(
+            shown.clone(),
+            format!(
+                "integration {name:?}: not found in the project: {}; the integration is not checked",
+                resolution.missing.join("; ")
+            ),
+        ));
+    }
+    let unparsed = |list: &[Unreadable]| -> String {
+        list.iter()
+            .map(|unreadable| {
+                format!(
+                    "{} {:?} ({})",
+                    unreadable.kind.noun(),
+                    unreadable.name,
+                    unreadable.main_file.display
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     };
-    if let Some(profile) = components.iter().find(|c| c.kind == MetadataKind::Profile) {
-        user.members.push(Member {
-            component: profile,
-            role: Role::Profile,
-            muting: None,
-        });
+    if !resolution.unreadable.is_empty() {
+        // The file's own invalid-xml finding says what is wrong with it.
+        problems.push(Problem::warning(
+            shown.clone(),
+            format!(
+                "integration {name:?}: does not parse, see its invalid-xml finding: {}; the integration is not checked",
+                unparsed(&resolution.unreadable)
+            ),
+        ));
     }
-    for component in components
-        .iter()
-        .filter(|c| c.kind == MetadataKind::PermissionSet)
-    {
-        user.members.push(Member {
-            component,
-            role: Role::PermissionSet,
-            muting: None,
-        });
+    if !resolution.absent.is_empty() {
+        // Groups often list permission sets of managed packages that are not in source.
+        problems.push(Problem::warning(
+            shown.clone(),
+            format!(
+                "integration {name:?}: not in the project, so their grants are not counted: {}",
+                resolution.absent.join("; ")
+            ),
+        ));
     }
-    if user.members.is_empty() {
-        return None;
+    if !resolution.unreadable_members.is_empty() {
+        problems.push(Problem::warning(
+            shown,
+            format!(
+                "integration {name:?}: group members that do not parse, so their grants are not counted: {}",
+                unparsed(&resolution.unreadable_members)
+            ),
+        ));
     }
-    Some(crate::packs::evaluate::Integration {
-        name: pack.file.pack.name.clone(),
-        pack,
-        options,
-        user,
-    })
+    problems
 }

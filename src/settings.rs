@@ -14,6 +14,7 @@ use crate::problem::Problem;
 use crate::registry::RuleId;
 
 /// Rule settings ready to apply.
+#[derive(Debug, Default)]
 pub struct Settings {
     select: Vec<String>,
     ignore: Vec<String>,
@@ -21,6 +22,7 @@ pub struct Settings {
     overrides: Vec<CompiledOverride>,
 }
 
+#[derive(Debug)]
 struct CompiledOverride {
     paths: Option<GlobSet>,
     integrations: Vec<String>,

@@ -200,19 +200,19 @@ fn parse_directive(body: &str) -> Result<(Scope, Vec<String>, String), String> {
     Ok((scope, rules, reason.to_string()))
 }
 
-/// Removes the findings that directives cover and reports the directives that covered nothing.
-/// `reportable` says whether a file's unused directives should be reported (files loaded only as
-/// members of an integration user are not).
+/// Removes the findings that directives cover; returns what is left and an `unused-suppression`
+/// finding for each directive that covered nothing. `reportable` says whether a file's unused
+/// directives should be reported (files loaded only as members of an integration user are not).
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
     suppressions: &[Suppression],
     reportable: impl Fn(&FilePath) -> bool,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     if suppressions.is_empty() {
-        return diagnostics;
+        return (diagnostics, Vec::new());
     }
     let mut used = vec![false; suppressions.len()];
-    let mut kept: Vec<Diagnostic> = diagnostics
+    let kept: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter(|diagnostic| {
             let mut covered = false;
@@ -225,6 +225,7 @@ pub fn apply(
             !covered
         })
         .collect();
+    let mut unused = Vec::new();
     for (suppression, used) in suppressions.iter().zip(used) {
         if used || !reportable(&suppression.file) {
             continue;
@@ -233,7 +234,7 @@ pub fn apply(
             Scope::NextElement => "sflint-disable-next",
             Scope::File => "sflint-disable-file",
         };
-        kept.push(
+        unused.push(
             Diagnostic::new(
                 RuleId::UnusedSuppression,
                 RuleId::UnusedSuppression.default_severity(),
@@ -247,7 +248,7 @@ pub fn apply(
             .with_element(format!("suppression/{}", suppression.rules.join(","))),
         );
     }
-    kept
+    (kept, unused)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
-use sflint::LintResult;
+use sflint::Report;
 use sflint::registry::{RuleId, RuleMeta};
 
 fn all_rules() -> Vec<&'static RuleMeta> {
@@ -36,13 +36,13 @@ fn at(path: &Arc<FilePath>, line: u32, column: u32) -> Location {
     )
 }
 
-fn lint_result(mut diagnostics: Vec<Diagnostic>) -> LintResult {
+fn lint_result(mut diagnostics: Vec<Diagnostic>) -> Report {
     diagnostics.sort_by(Diagnostic::report_order);
-    LintResult {
+    Report {
         diagnostics,
         files: 2,
         components: 2,
-        ..LintResult::default()
+        ..Report::default()
     }
 }
 
@@ -53,7 +53,7 @@ const OPTIONS: RenderOptions = RenderOptions {
 
 /// Four findings in two files, in an order where severity and position disagree, with every
 /// character the workflow-command syntax needs escaped in the path, the rule id and the message.
-fn mixed() -> LintResult {
+fn mixed() -> Report {
     let odd = file("force-app/x%y,z:w.permissionset-meta.xml");
     let profile = file("force-app/b.profile-meta.xml");
     lint_result(vec![
@@ -97,7 +97,7 @@ fn mixed() -> LintResult {
     ])
 }
 
-fn github_output(result: &LintResult, options: RenderOptions, summary: Option<&Path>) -> String {
+fn github_output(result: &Report, options: RenderOptions, summary: Option<&Path>) -> String {
     let mut out = Vec::new();
     github::render(result, options, summary, &mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -231,7 +231,7 @@ fn github_step_summary_that_cannot_be_written_is_an_error_naming_it() {
 
 // SARIF
 
-fn sarif_value(result: &LintResult, cwd: &Path) -> Value {
+fn sarif_value(result: &Report, cwd: &Path) -> Value {
     let mut out = Vec::new();
     sarif::render(result, cwd, &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
@@ -273,7 +273,7 @@ fn assert_valid_sarif(log: &Value) {
 
 /// Everything SARIF can carry: related locations, a pack finding whose id no rule metadata knows, a
 /// path outside the working directory, a path needing percent-encoding, an unknown position.
-fn rich() -> LintResult {
+fn rich() -> Report {
     let set = file("force-app/main/default/permissionsets/My Set #1.permissionset-meta.xml");
     let outside = file("/elsewhere/Admin.profile-meta.xml");
     let mut result = mixed();
@@ -465,7 +465,7 @@ fn fingerprint(log: &Value, rule: &str) -> String {
         .to_string()
 }
 
-fn one(element: &str, line: u32, integration: Option<&str>) -> LintResult {
+fn one(element: &str, line: u32, integration: Option<&str>) -> Report {
     let mut diagnostic = Diagnostic::new(
         RuleId::from_id("view-all-data").unwrap(),
         Severity::Warning,

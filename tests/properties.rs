@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use sflint::{ConfigSource, LintOptions};
+use sflint::{ConfigSource, Workspace, WorkspaceOptions};
 
 const USER_PERMISSIONS: [&str; 11] = [
     "ApiEnabled",
@@ -328,11 +328,11 @@ fn render(entries: &[Entry], style: &Style) -> String {
 fn findings(dir: &Path, text: &str) -> Vec<(String, String, String)> {
     let file = dir.join("Generated.permissionset-meta.xml");
     std::fs::write(&file, text).unwrap();
-    let mut options = LintOptions::new(dir.to_path_buf());
+    let mut options = WorkspaceOptions::new(dir.to_path_buf());
     options.config = ConfigSource::Isolated;
     options.threads = Some(1);
     options.discover.paths = vec![file];
-    let result = sflint::lint(&options);
+    let result = sflint::lint(&Workspace::load(&options), &sflint::Disk);
     assert!(result.problems.is_empty(), "{:?}", result.problems);
     assert_eq!(result.components, 1, "the permission set was not read");
     let mut found: Vec<(String, String, String)> = result

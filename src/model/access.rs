@@ -5,41 +5,15 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{
-    Component, FieldPermission, MetadataKind, ObjectAccess, ObjectFlag, ObjectPermission,
-    PermissionContainer,
-};
+use super::user::{Holdings, Member};
+use super::{FieldPermission, ObjectAccess, ObjectFlag, ObjectPermission};
 use crate::catalog::Catalog;
 use crate::source::Span;
 
-/// How a member reached the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Role {
-    Profile,
-    PermissionSet,
-    /// A permission set contributed by this permission set group.
-    GroupMember {
-        group: String,
-    },
-}
-
-/// One profile or permission set the user holds.
-#[derive(Debug, Clone)]
-pub struct Member<'a> {
-    pub component: &'a Component,
-    pub role: Role,
-    /// The muting permission set of the group that contributes this member.
-    pub muting: Option<&'a Component>,
-}
-
 impl Member<'_> {
-    pub fn permissions(&self) -> Option<&PermissionContainer> {
-        self.component.permissions()
-    }
-
     fn muted(&self) -> Option<&super::Grants> {
         self.muting
-            .and_then(Component::permissions)
+            .and_then(super::Component::permissions)
             .map(|muting| &muting.grants)
     }
 
@@ -102,35 +76,6 @@ pub fn muted_closure(flags: ObjectAccess) -> ObjectAccess {
     muted
 }
 
-/// The declared parts of one integration user.
-#[derive(Debug, Clone, Default)]
-pub struct IntegrationUser<'a> {
-    pub name: String,
-    /// Profile first (if any), then permission sets, then group members, each once.
-    pub members: Vec<Member<'a>>,
-    pub groups: Vec<&'a Component>,
-    /// The profile's session settings, when the project has them.
-    pub session_setting: Option<&'a Component>,
-    /// Package permission sets assigned but not in source, by API name.
-    pub package_permission_sets: Vec<String>,
-}
-
-impl<'a> IntegrationUser<'a> {
-    pub fn profile(&self) -> Option<&'a Component> {
-        self.members
-            .iter()
-            .find(|member| member.role == Role::Profile)
-            .map(|member| member.component)
-    }
-
-    /// The permission sets the user holds, directly or through a group.
-    pub fn permission_sets(&self) -> impl Iterator<Item = &Member<'a>> {
-        self.members
-            .iter()
-            .filter(|member| member.role != Role::Profile)
-    }
-}
-
 /// A place where something is granted: which member and where in its files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GrantRef {
@@ -138,18 +83,10 @@ pub struct GrantRef {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ObjectGrant {
-    /// Union of the flags written for this object (before implications).
-    pub written: ObjectAccess,
-    pub refs: Vec<GrantRef>,
-}
-
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct FieldGrant {
     pub readable: bool,
     pub editable: bool,
-    pub refs: Vec<GrantRef>,
 }
 
 /// The effective access of a set of members.
@@ -157,19 +94,17 @@ pub struct FieldGrant {
 pub struct Access<'a> {
     // Keys borrow the members' names: an admin profile lists thousands of fields.
     pub user_permissions: FxHashMap<&'a str, Vec<GrantRef>>,
-    pub objects: FxHashMap<&'a str, ObjectGrant>,
+    /// Per object, the union of the flags written (before implications).
+    pub objects: FxHashMap<&'a str, ObjectAccess>,
     pub fields: FxHashMap<&'a str, FieldGrant>,
     pub record_types: FxHashMap<&'a str, Vec<GrantRef>>,
 }
 
 impl<'a> Access<'a> {
-    /// The access of the members `include` selects (by index into `user.members`).
-    pub fn of(
-        user: &IntegrationUser<'a>,
-        include: impl Fn(usize, &Member<'a>) -> bool,
-    ) -> Access<'a> {
+    /// The access of the members `include` selects (by index into `holdings.members`).
+    pub fn of(holdings: &Holdings<'a>, include: impl Fn(usize, &Member<'a>) -> bool) -> Access<'a> {
         let mut access = Access::default();
-        for (index, member) in user.members.iter().enumerate() {
+        for (index, member) in holdings.members.iter().enumerate() {
             if !include(index, member) {
                 continue;
             }
@@ -197,21 +132,13 @@ impl<'a> Access<'a> {
                     .objects
                     .entry(entry.object.value.as_str())
                     .or_default();
-                grant.written = grant.written.union(written);
-                grant.refs.push(GrantRef {
-                    member: index,
-                    span: entry.span,
-                });
+                *grant = grant.union(written);
             }
             for entry in &grants.field_permissions {
                 let (readable, editable) = member.unmuted_field(entry);
                 let grant = access.fields.entry(entry.field.value.as_str()).or_default();
                 grant.readable |= readable || editable;
                 grant.editable |= editable;
-                grant.refs.push(GrantRef {
-                    member: index,
-                    span: entry.span,
-                });
             }
             for entry in grants.record_type_visibilities.iter().filter(|e| e.visible) {
                 access
@@ -257,7 +184,8 @@ impl<'a> Access<'a> {
         let written = self
             .objects
             .get(object)
-            .map_or(ObjectAccess::NONE, |grant| grant.written);
+            .copied()
+            .unwrap_or(ObjectAccess::NONE);
         let mut access = implied(written);
         if self.has_permission("ModifyAllData") {
             access = access.union(ObjectAccess::of(&ObjectFlag::ALL));
@@ -323,11 +251,6 @@ pub fn implied(written: ObjectAccess) -> ObjectAccess {
         }
     }
     access
-}
-
-/// Whether a component kind can be a member of an integration user as a permission set.
-pub fn is_permission_set(component: &Component) -> bool {
-    component.kind == MetadataKind::PermissionSet
 }
 
 #[cfg(test)]

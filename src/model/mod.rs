@@ -5,9 +5,9 @@
 //! skipped while streaming (see [`parse`]).
 
 pub mod access;
-pub mod assemble;
 pub mod names;
 pub mod parse;
+pub mod user;
 
 use std::sync::Arc;
 

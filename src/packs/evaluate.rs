@@ -13,17 +13,9 @@ use super::options::Options;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Location, PackOrigin, Severity};
 use crate::model::Component;
-use crate::model::access::{Access, IntegrationUser, Member, Role};
+use crate::model::access::Access;
+use crate::model::user::{Holdings, IntegrationUser, Member, Role};
 use crate::registry::RuleId;
-
-/// One integration user with its pack and the project's options for it.
-#[derive(Debug)]
-pub struct Integration<'a> {
-    pub name: String,
-    pub pack: &'a Pack,
-    pub options: Options,
-    pub user: IntegrationUser<'a>,
-}
 
 /// What the engine may consult besides the integration itself.
 pub struct PackContext<'a> {
@@ -32,9 +24,13 @@ pub struct PackContext<'a> {
     pub source_api_version: Option<f64>,
 }
 
-/// What a requirement kind evaluates against: the integration user and what the engine knows.
+/// What a requirement kind evaluates against: the integration user, what it holds, its pack and
+/// options, and what the engine knows.
 pub(crate) struct Scope<'s, 'a> {
-    integration: &'s Integration<'a>,
+    user: &'s IntegrationUser,
+    holdings: &'s Holdings<'a>,
+    pack: &'s Pack,
+    options: &'s Options,
     context: &'s PackContext<'s>,
 }
 
@@ -48,40 +44,46 @@ impl<'s, 'a> Scope<'s, 'a> {
     }
 
     pub fn pack(&self) -> &'s Pack {
-        self.integration.pack
+        self.pack
     }
 
     pub fn options(&self) -> &'s Options {
-        &self.integration.options
+        self.options
     }
 
     /// The vendor as admins know it.
     pub fn vendor(&self) -> &'s str {
-        &self.integration.pack.file.pack.name
+        &self.pack.file.pack.name
     }
 
     /// `integration user Act-On`.
     pub fn subject(&self) -> String {
-        format!("integration user {}", self.integration.name)
+        format!("integration user {}", self.user.name)
     }
 
     pub fn members(&self) -> &'s [Member<'a>] {
-        &self.integration.user.members
+        &self.holdings.members
     }
 
-    pub fn user(&self) -> &'s IntegrationUser<'a> {
-        &self.integration.user
+    /// The user as declared.
+    pub fn user(&self) -> &'s IntegrationUser {
+        self.user
+    }
+
+    /// What the user holds.
+    pub fn holdings(&self) -> &'s Holdings<'a> {
+        self.holdings
     }
 
     pub fn profile(&self) -> Option<&'a Component> {
-        self.integration.user.profile()
+        self.holdings.profile()
     }
 
     /// The fixed items of a requirement and those of the option it reads.
     pub fn items(&self, fixed: &[String], from: Option<&toml::Spanned<String>>) -> Vec<String> {
         let mut items: Vec<String> = fixed.to_vec();
         if let Some(option) = from {
-            items.extend(self.integration.options.items(option.get_ref()));
+            items.extend(self.options.items(option.get_ref()));
         }
         items
     }
@@ -118,34 +120,41 @@ impl<'s, 'a> Scope<'s, 'a> {
 
     /// Whether a requirement applies with the project's options.
     pub fn applies(&self, requirement: &Requirement) -> bool {
-        self.integration.options.satisfy(requirement.when.as_ref())
+        self.options.satisfy(requirement.when.as_ref())
     }
 
     fn on_profile(&self) -> bool {
-        self.integration.pack.file.pack.grants_on == GrantsOn::Profile
+        self.pack.file.pack.grants_on == GrantsOn::Profile
     }
 
     /// The finding's origin: integration, pack and the full requirement id.
     pub fn origin(&self, requirement: String) -> PackOrigin {
         PackOrigin {
-            integration: self.integration.name.clone(),
-            pack: self.integration.pack.id().to_string(),
+            integration: self.user.name.clone(),
+            pack: self.pack.id().to_string(),
             requirement,
         }
     }
 }
 
-/// Every finding of the integration's pack.
-pub fn check(integration: &Integration<'_>, context: &PackContext<'_>) -> Vec<Diagnostic> {
-    let user = &integration.user;
+/// Every finding of `pack` (with `options`) about `user`, who holds `holdings`.
+pub fn check(
+    pack: &Pack,
+    options: &Options,
+    user: &IntegrationUser,
+    holdings: &Holdings<'_>,
+    context: &PackContext<'_>,
+) -> Vec<Diagnostic> {
     let scope = Scope {
-        integration,
+        user,
+        holdings,
+        pack,
+        options,
         context,
     };
-    let union = Access::of(user, |_, _| true);
-    let profile_only = Access::of(user, |_, member| member.role == Role::Profile);
-    let requirements: Vec<&Requirement> = integration
-        .pack
+    let union = Access::of(holdings, |_, _| true);
+    let profile_only = Access::of(holdings, |_, member| member.role == Role::Profile);
+    let requirements: Vec<&Requirement> = pack
         .file
         .requirements
         .iter()
@@ -259,7 +268,7 @@ fn report(
 /// Where the fix for a gap belongs: the member that already grants related access, else the
 /// first permission set, else the profile. Packs whose grants must be on the profile point there.
 fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
-    let user = scope.user();
+    let user = scope.holdings();
     let on_profile = scope.on_profile();
     let root = |component: &Component| Location::new(&component.files[0], component.root);
     let fallback = || {

@@ -234,7 +234,7 @@ fn license_consistency(scope: &Scope<'_, '_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let members: Vec<&Component> = scope
-        .user()
+        .holdings()
         .permission_sets()
         .map(|member| member.component)
         .collect();

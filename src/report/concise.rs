@@ -3,9 +3,9 @@
 use std::io::{self, Write};
 
 use super::RenderOptions;
-use crate::LintResult;
+use crate::Report;
 
-pub fn render(result: &LintResult, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     for diagnostic in &result.diagnostics {
         let origin = diagnostic
             .origin

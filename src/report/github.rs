@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::RenderOptions;
-use crate::LintResult;
+use crate::Report;
 use crate::diagnostic::{Diagnostic, Severity, Tally};
 
 /// Rows of the by-file table at most: a step summary larger than 1 MiB is rejected whole, and a
@@ -26,7 +26,7 @@ const BUILT_IN: &str = "(built-in rules)";
 /// given (the caller reads `GITHUB_STEP_SUMMARY`, so that tests need not touch the process
 /// environment).
 pub fn render(
-    result: &LintResult,
+    result: &Report,
     options: RenderOptions,
     step_summary: Option<&Path>,
     out: &mut dyn Write,
@@ -100,7 +100,7 @@ pub fn escape_property(text: &str) -> String {
 }
 
 /// Appends, never truncates: earlier steps and earlier tools of the same step may have written there.
-fn append_summary(result: &LintResult, path: &Path) -> io::Result<()> {
+fn append_summary(result: &Report, path: &Path) -> io::Result<()> {
     let text = summary_markdown(result);
     let mut file = OpenOptions::new()
         .create(true)
@@ -119,7 +119,7 @@ fn summary_error(path: &Path, error: io::Error) -> io::Error {
 }
 
 /// The job summary: totals, then counts by rule, by integration and by file.
-pub fn summary_markdown(result: &LintResult) -> String {
+pub fn summary_markdown(result: &Report) -> String {
     let mut text = String::from("## sflint\n\n");
     text.push_str(&super::summary_line(result));
     text.push('\n');

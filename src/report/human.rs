@@ -10,7 +10,7 @@ use miette::{
 };
 
 use super::RenderOptions;
-use crate::LintResult;
+use crate::Report;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::parse;
 use crate::source::FilePath;
@@ -19,7 +19,7 @@ use crate::source::FilePath;
 /// terminal.
 const WIDTH: usize = 100;
 
-pub fn render(result: &LintResult, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -32,7 +32,7 @@ pub fn render(result: &LintResult, options: RenderOptions, out: &mut dyn Write) 
     let mut sources = SourceCache::default();
     for diagnostic in &result.diagnostics {
         let source = sources.get(&diagnostic.location.path);
-        let report = Report { diagnostic, source };
+        let report = Shown { diagnostic, source };
         let mut text = String::new();
         if handler.render_report(&mut text, &report).is_err() {
             text = format!("{}: {}\n", diagnostic.rule, diagnostic.message);
@@ -95,20 +95,20 @@ fn lone_cr_to_lf(text: &str) -> String {
     out
 }
 
-struct Report<'a> {
+struct Shown<'a> {
     diagnostic: &'a Diagnostic,
     source: Option<Arc<NamedSource<String>>>,
 }
 
-impl fmt::Debug for Report<'_> {
+impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Report")
+        f.debug_struct("Shown")
             .field("rule", &self.diagnostic.rule)
             .finish()
     }
 }
 
-impl fmt::Display for Report<'_> {
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diagnostic.message)?;
         if let Some(origin) = &self.diagnostic.origin {
@@ -118,9 +118,9 @@ impl fmt::Display for Report<'_> {
     }
 }
 
-impl std::error::Error for Report<'_> {}
+impl std::error::Error for Shown<'_> {}
 
-impl miette::Diagnostic for Report<'_> {
+impl miette::Diagnostic for Shown<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(self.diagnostic.rule.as_str()))
     }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::LintResult;
+use crate::Report;
 use crate::diagnostic::{Diagnostic, Tally};
 
 /// Bumped only when a field changes meaning or disappears; new fields may be added.
@@ -61,7 +61,7 @@ impl<'a> From<&'a Diagnostic> for Entry<'a> {
     }
 }
 
-pub fn render(result: &LintResult, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(result: &Report, out: &mut dyn Write) -> io::Result<()> {
     let tally = Tally::of(&result.diagnostics);
     let document = Document {
         version: VERSION,

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use crate::LintResult;
+use crate::Report;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -38,7 +38,7 @@ pub struct RenderOptions {
 
 pub fn render(
     format: Format,
-    result: &LintResult,
+    result: &Report,
     options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -59,7 +59,7 @@ pub fn render(
 }
 
 /// `3 errors, 1 warning and 2 infos in 12 files` style counts.
-pub fn summary_line(result: &LintResult) -> String {
+pub fn summary_line(result: &Report) -> String {
     let tally = crate::diagnostic::Tally::of(&result.diagnostics);
     let scope = format!(
         "{} ({}{})",

@@ -9,7 +9,7 @@ use std::path::{Component, Path, Prefix};
 
 use serde::Serialize;
 
-use crate::LintResult;
+use crate::Report;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::registry::{RuleId, RuleMeta};
 
@@ -159,7 +159,7 @@ struct ResultProperties<'a> {
 
 /// Writes the SARIF log. `cwd` is the directory the findings' paths are relative to; it becomes
 /// `%SRCROOT%`.
-pub fn render(result: &LintResult, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(result: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
     let mut fingerprints = Fingerprints::default();
     let results = result
         .diagnostics

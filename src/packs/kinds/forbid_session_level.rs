@@ -69,7 +69,7 @@ impl RequirementKind for ForbidSessionLevel {
         {
             return evaluation;
         }
-        let Some(component) = scope.user().session_setting else {
+        let Some(component) = scope.holdings().session_setting else {
             return evaluation;
         };
         let Some(level) = component

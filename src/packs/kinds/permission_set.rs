@@ -36,12 +36,13 @@ impl RequirementKind for PermissionSet {
 
     fn evaluate(&self, _: &Requirement, scope: &Scope<'_, '_>, _: &Access<'_>) -> Evaluation {
         let mut evaluation = Evaluation::applicable();
-        let user = scope.user();
         for name in &self.permission_sets {
-            let assigned = user
+            let assigned = scope
+                .holdings()
                 .permission_sets()
                 .any(|member| names_match(&member.component.name, name))
-                || user
+                || scope
+                    .user()
                     .package_permission_sets
                     .iter()
                     .any(|assigned| assigned == name);

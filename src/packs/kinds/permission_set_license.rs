@@ -35,7 +35,7 @@ impl RequirementKind for PermissionSetLicense {
 
     fn evaluate(&self, _: &Requirement, scope: &Scope<'_, '_>, _: &Access<'_>) -> Evaluation {
         let mut evaluation = Evaluation::applicable();
-        for member in scope.user().permission_sets() {
+        for member in scope.holdings().permission_sets() {
             let Some(license) = member.permissions().and_then(|c| c.license.as_ref()) else {
                 continue;
             };

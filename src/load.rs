@@ -1,24 +1,23 @@
-//! Reading a discovered unit into one [`Component`]: each file is read, decoded and parsed; the files of
-//! a decomposed permission set are merged back into one permission set. Files that cannot be parsed
-//! become `invalid-xml` findings and the rest of the unit is still used.
+//! The first stage of the pipeline: one unit of the workspace, read from the file set, into one
+//! [`Component`]. Each file is decoded and parsed; the files of a decomposed permission set are merged
+//! back into one permission set. Files that cannot be parsed become `invalid-xml` findings and the
+//! rest of the unit is still used.
 
-use std::path::Path;
 use std::sync::Arc;
 
-use super::parse::{self, Expect, ParseError};
-use super::{Body, Component, MetadataKind};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::discover::Unit;
+use crate::fileset::FileSet;
+use crate::model::parse::{self, Expect, ParseError};
+use crate::model::{Body, Component, MetadataKind};
 use crate::problem::Problem;
 use crate::registry::RuleId;
 use crate::source::{FileIndex, FilePath, SourceText, Span};
 use crate::suppress::{self, Suppression};
+use crate::workspace::Unit;
 
-/// Larger files are refused: spans are 32-bit offsets, and no real profile comes near this.
-const MAX_FILE_BYTES: u64 = 1 << 30;
-
+/// A unit as read: its component (if any file of it parsed) and everything reading it found.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub struct LoadedUnit {
     pub component: Option<Component>,
     /// Inline `sflint-disable` directives of the unit's files.
     pub suppressions: Vec<Suppression>,
@@ -28,23 +27,18 @@ pub struct Loaded {
     pub sources: Vec<(Arc<FilePath>, SourceText)>,
 }
 
-pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
-    let files: Vec<Arc<FilePath>> = unit
-        .files
-        .iter()
-        .map(|path| FilePath::new(path.clone(), cwd))
-        .collect();
-    let mut loaded = Loaded::default();
+pub fn load(unit: &Unit, files: &dyn FileSet) -> LoadedUnit {
+    let mut loaded = LoadedUnit::default();
     let mut merged: Option<(Span, Body)> = None;
-    for (index, file) in files.iter().enumerate() {
+    for (index, file) in unit.files.iter().enumerate() {
         let index = index as FileIndex;
-        let is_main = index == 0 && (!unit.decomposed || is_main_file(unit, &file.fs));
+        let is_main = index == 0 && (!unit.decomposed || is_main_file(unit, file));
         let expect = if is_main {
             Expect::Component(unit.kind)
         } else {
             Expect::DecomposedPart
         };
-        let bytes = match read(&file.fs) {
+        let bytes = match files.read(&file.fs) {
             Ok(bytes) => bytes,
             Err(message) => {
                 loaded
@@ -94,7 +88,7 @@ pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
         loaded.component = Some(Component {
             kind: unit.kind,
             name: unit.name.clone(),
-            files,
+            files: unit.files.clone(),
             root,
             body,
         });
@@ -102,26 +96,12 @@ pub fn load(unit: &Unit, cwd: &Path) -> Loaded {
     loaded
 }
 
-fn is_main_file(unit: &Unit, path: &Path) -> bool {
-    path.file_name()
+fn is_main_file(unit: &Unit, file: &FilePath) -> bool {
+    file.fs
+        .file_name()
         .and_then(|name| name.to_str())
         .and_then(MetadataKind::from_file_name)
         .is_some_and(|(kind, stem)| kind == unit.kind && stem == unit.name)
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, String> {
-    let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read: {error}"))?;
-    if !metadata.is_file() {
-        return Err("cannot read: not a regular file".to_string());
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "skipped: {} bytes is larger than the {} byte limit",
-            metadata.len(),
-            MAX_FILE_BYTES
-        ));
-    }
-    std::fs::read(path).map_err(|error| format!("cannot read: {error}"))
 }
 
 fn invalid_xml(file: &Arc<FilePath>, error: ParseError) -> Diagnostic {

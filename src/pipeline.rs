@@ -1,0 +1,498 @@
+//! The lint pipeline: a pure function of a [`Workspace`] and a [`FileSet`], in stages.
+//!
+//! ```text
+//! check_components   the files to lint: read, parsed, built-in rules        -> Linted
+//! load_held          what integration users hold besides (group members,
+//!                    the rest of the project for a run on named files)       -> Held
+//! check_integrations each integration user against its pack                  -> IntegrationFindings
+//! apply_settings     select / ignore / severities / overrides                -> Vec<Diagnostic>
+//! apply_suppressions inline sflint-disable directives                        -> Vec<Diagnostic>
+//! dedupe             a pack's verdict replaces the general warning; sorted   -> Vec<Diagnostic>
+//! apply_baseline     findings the baseline records are hidden                -> Baselined
+//! ```
+//!
+//! Settings and suppressions run before any finding supersedes another, so that switching a pack's
+//! finding off never takes the built-in rule's finding with it.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::baseline;
+use crate::catalog::Catalog;
+use crate::checks;
+use crate::diagnostic::{self, Diagnostic};
+use crate::fileset::FileSet;
+use crate::integrations;
+use crate::load::{self, LoadedUnit};
+use crate::model::user::{Unreadable, group_member_names};
+use crate::model::{Component, MetadataKind};
+use crate::packs::evaluate::PackContext;
+use crate::problem::{Problem, ProblemLevel};
+use crate::project::Project;
+use crate::registry::RuleId;
+use crate::settings::Settings;
+use crate::source::{FilePath, SourceText};
+use crate::suppress::{self, Suppression};
+use crate::workspace::{IntegrationScope, Unit, Workspace};
+
+/// Everything a lint run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub project: Option<Project>,
+    /// Sorted by path, line, column, rule.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Sorted; errors among them make the run exit with 2.
+    pub problems: Vec<Problem>,
+    /// Number of files linted.
+    pub files: usize,
+    /// Number of components (profiles, permission sets, ...) checked.
+    pub components: usize,
+    /// Number of integration users checked against their packs.
+    pub integrations: usize,
+    /// The directory baseline and override paths are relative to: the project root, else the
+    /// working directory.
+    pub root: PathBuf,
+    /// Findings hidden because the baseline records them.
+    pub baselined: usize,
+    /// Baseline entries that no longer occur.
+    pub stale_baseline: Vec<baseline::Entry>,
+}
+
+impl Report {
+    pub fn has_fatal_problem(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|problem| problem.level == ProblemLevel::Error)
+    }
+}
+
+/// Texts of files that findings may still point into, for locating them.
+type Sources = Vec<(Arc<FilePath>, SourceText)>;
+
+/// Lints the workspace's files, reading them from `files`.
+pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
+    let mut problems = workspace.problems.clone();
+    let pool = Pool::new(workspace.threads, &mut problems);
+
+    let Linted {
+        held,
+        findings,
+        suppressions,
+        problems: linted_problems,
+        components,
+        files: file_count,
+    } = check_components(workspace, files, &pool);
+    problems.extend(linted_problems);
+    let held = load_held(workspace, files, &pool, held);
+    let integration_findings = check_integrations(workspace, held);
+
+    let IntegrationFindings {
+        findings: pack_findings,
+        suppressions: held_suppressions,
+        problems: integration_problems,
+        checked: integrations_checked,
+    } = integration_findings;
+    problems.extend(integration_problems);
+
+    let mut found = findings;
+    found.extend(pack_findings);
+    let settled = apply_settings(&workspace.settings, found, &workspace.root);
+    let suppressions: Vec<Suppression> =
+        suppressions.into_iter().chain(held_suppressions).collect();
+    let kept = apply_suppressions(workspace, settled, &suppressions);
+    let unique = dedupe(kept);
+    let baselined = apply_baseline(workspace, unique);
+
+    problems.extend(baselined.problems);
+    problems.sort();
+    problems.dedup();
+    Report {
+        project: workspace.project.clone(),
+        diagnostics: baselined.kept,
+        problems,
+        files: file_count,
+        components,
+        integrations: integrations_checked,
+        root: workspace.root.clone(),
+        baselined: baselined.hidden,
+        stale_baseline: baselined.stale,
+    }
+}
+
+/// The worker threads `-j` asks for, or the global pool.
+struct Pool(Option<rayon::ThreadPool>);
+
+impl Pool {
+    fn new(threads: Option<usize>, problems: &mut Vec<Problem>) -> Pool {
+        let Some(threads) = threads else {
+            return Pool(None);
+        };
+        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => Pool(Some(pool)),
+            Err(error) => {
+                problems.push(Problem::warning(
+                    None,
+                    format!("cannot start {threads} threads ({error}); using the default pool"),
+                ));
+                Pool(None)
+            }
+        }
+    }
+
+    fn run<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+        match &self.0 {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
+}
+
+/// The files to lint after reading and their built-in rules.
+struct Linted {
+    /// What integration users may hold among them: the rest were dropped once their rules ran, so
+    /// that memory follows the files in flight, not the project.
+    held: Held,
+    /// Located.
+    findings: Vec<Diagnostic>,
+    suppressions: Vec<Suppression>,
+    problems: Vec<Problem>,
+    /// Components read.
+    components: usize,
+    /// Files read.
+    files: usize,
+}
+
+fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> Linted {
+    let context = checks::Context {
+        catalog: Catalog::get(),
+    };
+    let units: Vec<(LoadedUnit, Vec<Diagnostic>, bool)> = pool.run(|| {
+        workspace
+            .targets
+            .par_iter()
+            .map(|unit| {
+                let mut loaded = load::load(unit, files);
+                let mut findings = std::mem::take(&mut loaded.diagnostics);
+                if let Some(component) = &loaded.component {
+                    findings.extend(checks::check_component(component, &context));
+                }
+                diagnostic::locate(&mut findings, &loaded.sources);
+                let read = loaded.component.is_some();
+                if !(read && workspace.may_be_held(unit.kind, &unit.name, &unit.files[0])) {
+                    loaded.component = None;
+                    // Nothing can point into these files any more.
+                    loaded.sources = Vec::new();
+                }
+                (loaded, findings, read)
+            })
+            .collect()
+    });
+    let mut linted = Linted {
+        held: Held::default(),
+        findings: Vec::new(),
+        suppressions: Vec::new(),
+        problems: Vec::new(),
+        components: 0,
+        files: workspace.targets.iter().map(|unit| unit.files.len()).sum(),
+    };
+    for (unit, (loaded, findings, read)) in workspace.targets.iter().zip(units) {
+        if !read && findings.iter().any(|f| f.rule == RuleId::InvalidXml) {
+            linted.held.unreadable.push(unreadable(unit));
+        }
+        linted.components += usize::from(read);
+        linted.findings.extend(findings);
+        linted.suppressions.extend(loaded.suppressions);
+        linted.held.sources.extend(loaded.sources);
+        linted.problems.extend(loaded.problems);
+        linted.held.components.extend(loaded.component);
+    }
+    linted
+}
+
+fn unreadable(unit: &Unit) -> Unreadable {
+    Unreadable {
+        kind: unit.kind,
+        name: unit.name.clone(),
+        main_file: Arc::clone(&unit.files[0]),
+    }
+}
+
+/// The components integration users may hold, and what reading them found. Files read only for
+/// integration users (group members; in a run on named files, the rest of the project) have their
+/// own findings left out, but for `invalid-xml`, which says why a member could not be counted.
+#[derive(Default)]
+struct Held {
+    components: Vec<Component>,
+    /// Files that exist but do not parse.
+    unreadable: Vec<Unreadable>,
+    /// `invalid-xml` findings of the files read only for integration users, located, by main file.
+    invalid: Vec<(PathBuf, Diagnostic)>,
+    /// Directives of the files read only for integration users.
+    suppressions: Vec<Suppression>,
+    /// Texts of the files of `components`.
+    sources: Sources,
+    problems: Vec<Problem>,
+}
+
+/// Adds to what the linted files hold (`held`) what integration users hold besides.
+fn load_held(workspace: &Workspace, files: &dyn FileSet, pool: &Pool, mut held: Held) -> Held {
+    if workspace.integrations.is_empty() {
+        return held;
+    }
+    let mut candidates: Vec<&Unit> = workspace.others.iter().collect();
+    // Pass 1: everything an integration names; pass 2: members of the groups found.
+    for pass in 0..2 {
+        let mut pick: Vec<&Unit> = Vec::new();
+        if pass == 0 {
+            candidates.retain(|unit| {
+                let take = workspace.may_be_held(unit.kind, &unit.name, &unit.files[0]);
+                if take {
+                    pick.push(unit);
+                }
+                !take
+            });
+        } else {
+            let names: BTreeSet<String> = group_member_names(&held.components)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            let present: HashSet<String> = held
+                .components
+                .iter()
+                .filter(|c| c.kind == MetadataKind::PermissionSet)
+                .map(|c| c.name.clone())
+                .collect();
+            let wanted = |unit: &Unit| {
+                unit.kind == MetadataKind::PermissionSet
+                    && names.contains(&unit.name)
+                    && !present.contains(unit.name.as_str())
+            };
+            candidates.retain(|unit| {
+                let take = wanted(unit);
+                if take {
+                    pick.push(unit);
+                }
+                !take
+            });
+            // Linted files that were not kept, now known to be group members.
+            pick.extend(workspace.targets.iter().filter(|unit| wanted(unit)));
+        }
+        let loaded: Vec<(LoadedUnit, Vec<Diagnostic>)> = pool.run(|| {
+            pick.par_iter()
+                .map(|unit| {
+                    let mut loaded = load::load(unit, files);
+                    let mut invalid: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics)
+                        .into_iter()
+                        .filter(|finding| finding.rule == RuleId::InvalidXml)
+                        .collect();
+                    diagnostic::locate(&mut invalid, &loaded.sources);
+                    (loaded, invalid)
+                })
+                .collect()
+        });
+        for (unit, (loaded, invalid)) in pick.iter().zip(loaded) {
+            let is_target = workspace
+                .targets
+                .iter()
+                .any(|target| target.files[0] == unit.files[0]);
+            if is_target {
+                // Its findings, suppressions and problems are the linted file's own, already had.
+                held.sources.extend(loaded.sources);
+                held.components.extend(loaded.component);
+                continue;
+            }
+            if loaded.component.is_none() && !invalid.is_empty() {
+                held.unreadable.push(unreadable(unit));
+            }
+            let main_file = unit.files[0].fs.clone();
+            held.invalid.extend(
+                invalid
+                    .into_iter()
+                    .map(|finding| (main_file.clone(), finding)),
+            );
+            held.suppressions.extend(loaded.suppressions);
+            held.sources.extend(loaded.sources);
+            held.problems.extend(loaded.problems);
+            held.components.extend(loaded.component);
+        }
+    }
+    held
+}
+
+/// The findings of the integration users checked, located, with what they need later.
+struct IntegrationFindings {
+    findings: Vec<Diagnostic>,
+    /// Directives of the files read for integration users only.
+    suppressions: Vec<Suppression>,
+    problems: Vec<Problem>,
+    /// Integration users checked.
+    checked: usize,
+}
+
+fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings {
+    let Held {
+        components,
+        unreadable,
+        invalid,
+        suppressions,
+        sources,
+        problems: mut out_problems,
+    } = held;
+    let mut out = IntegrationFindings {
+        findings: Vec::new(),
+        suppressions,
+        problems: Vec::new(),
+        checked: 0,
+    };
+    if workspace.integrations.is_empty() {
+        return out;
+    }
+    let targets: HashSet<&Path> = workspace
+        .targets
+        .iter()
+        .flat_map(|unit| unit.files.iter().map(|file| file.fs.as_path()))
+        .collect();
+    let is_target = |component: &Component| {
+        component
+            .files
+            .iter()
+            .any(|file| targets.contains(file.fs.as_path()))
+    };
+    let context = PackContext {
+        catalog: Catalog::get(),
+        source_api_version: workspace
+            .project
+            .as_ref()
+            .and_then(|project| project.source_api_version.as_deref())
+            .and_then(|version| version.parse().ok()),
+    };
+    // Files the users rely on: an invalid-xml finding of one of them says why a member is missing.
+    let mut relied_on: HashSet<PathBuf> = HashSet::new();
+    for integration in &workspace.integrations {
+        let resolution = integration
+            .user
+            .resolve(&components, &unreadable, &workspace.root);
+        out_problems.extend(integrations::resolution_problems(
+            &integration.user,
+            &resolution,
+            workspace.config_path.as_deref(),
+        ));
+        let holdings = &resolution.holdings;
+        let broken = resolution
+            .unreadable
+            .iter()
+            .chain(&resolution.unreadable_members);
+        relied_on.extend(broken.clone().map(|u| u.main_file.fs.clone()));
+        relied_on.extend(
+            holdings
+                .members
+                .iter()
+                .map(|member| member.component)
+                .chain(holdings.members.iter().filter_map(|member| member.muting))
+                .chain(holdings.groups.iter().copied())
+                .map(|component| component.files[0].fs.clone()),
+        );
+        let in_scope = match workspace.integration_scope {
+            IntegrationScope::All => true,
+            IntegrationScope::HoldingTargets => {
+                holdings.touches(is_target)
+                    || broken
+                        .clone()
+                        .any(|u| targets.contains(u.main_file.fs.as_path()))
+            }
+        };
+        if !in_scope || !resolution.is_complete() {
+            continue;
+        }
+        out.checked += 1;
+        out.findings.extend(crate::packs::evaluate::check(
+            &integration.pack,
+            &integration.options,
+            &integration.user,
+            holdings,
+            &context,
+        ));
+    }
+    out.findings.extend(
+        invalid
+            .into_iter()
+            .filter(|(main_file, _)| relied_on.contains(main_file))
+            .map(|(_, finding)| finding),
+    );
+    // Pack findings point into the members kept above.
+    diagnostic::locate(&mut out.findings, &sources);
+    out.problems = out_problems;
+    out
+}
+
+fn apply_settings(settings: &Settings, findings: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
+    findings
+        .into_iter()
+        .filter_map(|finding| settings.apply(finding, root))
+        .collect()
+}
+
+/// Removes what inline directives suppress, and reports the directives of the linted files that
+/// suppress nothing (under the project's settings too, so `unused-suppression` can be switched off).
+fn apply_suppressions(
+    workspace: &Workspace,
+    findings: Vec<Diagnostic>,
+    suppressions: &[Suppression],
+) -> Vec<Diagnostic> {
+    let targets: HashSet<&Path> = workspace
+        .targets
+        .iter()
+        .flat_map(|unit| unit.files.iter().map(|file| file.fs.as_path()))
+        .collect();
+    let (mut kept, unused) = suppress::apply(findings, suppressions, |file| {
+        targets.contains(file.fs.as_path())
+    });
+    kept.extend(apply_settings(&workspace.settings, unused, &workspace.root));
+    kept
+}
+
+/// Sorts the findings into report order and drops repeats. An integration's `view-all-data` or
+/// `modify-all-data` finding replaces the general warning on the same grant: the integration's
+/// verdict (an error, or an info when the pack allows it) is the more precise one.
+fn dedupe(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let superseded: HashSet<(RuleId, PathBuf, u32)> = findings
+        .iter()
+        .filter(|finding| {
+            finding.origin.is_some()
+                && matches!(finding.rule, RuleId::ViewAllData | RuleId::ModifyAllData)
+        })
+        .map(|finding| {
+            (
+                finding.rule,
+                finding.location.path.fs.clone(),
+                finding.location.span.start,
+            )
+        })
+        .collect();
+    if !superseded.is_empty() {
+        findings.retain(|finding| {
+            finding.origin.is_some()
+                || !superseded.contains(&(
+                    finding.rule,
+                    finding.location.path.fs.clone(),
+                    finding.location.span.start,
+                ))
+        });
+    }
+    findings.sort_by(Diagnostic::report_order);
+    findings.dedup_by(|a, b| a.report_order(b).is_eq());
+    findings
+}
+
+fn apply_baseline(workspace: &Workspace, findings: Vec<Diagnostic>) -> baseline::Applied {
+    match &workspace.baseline {
+        Some(input) => baseline::apply(input, findings, &workspace.root),
+        None => baseline::Applied {
+            kept: findings,
+            ..baseline::Applied::default()
+        },
+    }
+}

@@ -1,0 +1,262 @@
+//! The workspace: everything a lint run knows before it reads a metadata file, computed once. The
+//! project root and package directories, the configuration and the rule settings it makes, the
+//! integrations to check, the baseline, and the files: those to lint and, for a run on named files,
+//! the rest of the project, read only for the integration users those files belong to.
+//!
+//! This is the only stage that looks at the file system to decide things (configuration, project
+//! file, `.forceignore`, directory walks, pack files, the baseline) and the only one that knows the
+//! working directory: every file is named here once, with the path reports show.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::baseline::{self, Baseline};
+use crate::config::{self, LoadedConfig};
+use crate::discover::{self, DiscoverOptions, Discovery};
+use crate::integrations::{self, Integration};
+use crate::model::MetadataKind;
+use crate::problem::Problem;
+use crate::project::Project;
+use crate::settings::{self, Settings};
+use crate::source::{FilePath, display_path};
+
+/// What the linter reads as one component: a single file, or the folder of a decomposed permission
+/// set (main file first, then the parts in path order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub kind: MetadataKind,
+    pub name: String,
+    pub files: Vec<Arc<FilePath>>,
+    pub decomposed: bool,
+}
+
+/// Which configuration to use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `sflint.toml` found upward from the working directory.
+    #[default]
+    Discover,
+    /// `--config FILE`.
+    File(PathBuf),
+    /// `--isolated`: no configuration file.
+    Isolated,
+}
+
+/// What to lint and how, as the command line says it.
+#[derive(Debug, Clone)]
+pub struct WorkspaceOptions {
+    pub discover: DiscoverOptions,
+    /// Worker threads for parsing and checking (`None`: one per core).
+    pub threads: Option<usize>,
+    /// The directory paths are shown relative to.
+    pub cwd: PathBuf,
+    pub config: ConfigSource,
+    /// `--pack ID`: treat the files given as one integration user checked against this pack.
+    pub pack: Option<String>,
+    /// `--option KEY=VALUE` for that pack.
+    pub pack_options: Vec<String>,
+    /// `--baseline FILE`: report only findings the baseline does not record.
+    pub baseline: Option<PathBuf>,
+}
+
+impl WorkspaceOptions {
+    pub fn new(cwd: PathBuf) -> Self {
+        Self {
+            discover: DiscoverOptions::default(),
+            threads: None,
+            cwd,
+            config: ConfigSource::Discover,
+            pack: None,
+            pack_options: Vec::new(),
+            baseline: None,
+        }
+    }
+}
+
+/// Which integrations a run checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegrationScope {
+    /// Every one.
+    All,
+    /// Those holding one of the files to lint (a run on named files, as pre-commit makes).
+    HoldingTargets,
+}
+
+/// A baseline file as read.
+#[derive(Debug, Clone)]
+pub struct BaselineInput {
+    /// Its path, as shown.
+    pub shown: String,
+    pub recorded: Result<Baseline, String>,
+}
+
+#[derive(Debug)]
+pub struct Workspace {
+    /// The project root, else the working directory: baseline and override paths are relative to
+    /// it.
+    pub root: PathBuf,
+    pub project: Option<Project>,
+    /// The configuration file, as shown.
+    pub config_path: Option<String>,
+    pub settings: Settings,
+    pub integrations: Vec<Integration>,
+    pub integration_scope: IntegrationScope,
+    /// The files to lint, sorted by main file.
+    pub targets: Vec<Unit>,
+    /// The rest of the project, when only some files are linted: read for integration users only.
+    pub others: Vec<Unit>,
+    pub baseline: Option<BaselineInput>,
+    pub threads: Option<usize>,
+    /// What went wrong while setting up; the run still lints what it can.
+    pub problems: Vec<Problem>,
+}
+
+impl Workspace {
+    /// Reads the configuration, the project and the baseline, and lists the files.
+    pub fn load(options: &WorkspaceOptions) -> Workspace {
+        let cwd = &options.cwd;
+        let mut problems = Vec::new();
+        let config = load_config(options).unwrap_or_else(|problem| {
+            problems.push(problem);
+            LoadedConfig::default()
+        });
+        let config_path = config.path.as_deref().map(|path| display_path(path, cwd));
+
+        let (mut integrations, declare_problems) =
+            integrations::declare(&config, config_path.as_deref(), cwd);
+        problems.extend(declare_problems);
+
+        let mut discover_options = options.discover.clone();
+        discover_options
+            .excludes
+            .extend(config.config.exclude.iter().cloned());
+        let Discovery {
+            project,
+            units: targets,
+            problems: discovery_problems,
+        } = discover::discover(&discover_options, cwd);
+        problems.extend(discovery_problems);
+        let root = project
+            .as_ref()
+            .map(|project| project.root.clone())
+            .unwrap_or_else(|| cwd.clone());
+
+        if let Some(reference) = &options.pack {
+            // `--pack` checks the given files as one user; configured integrations are not run.
+            integrations = integrations::shortcut(
+                reference,
+                &options.pack_options,
+                &targets,
+                cwd,
+                &mut problems,
+            )
+            .into_iter()
+            .collect();
+        }
+
+        let named_files = discover_options
+            .paths
+            .iter()
+            .any(|path| discover::absolute(path, cwd).is_file());
+        let config_named = config.path.as_ref().is_some_and(|path| {
+            discover_options
+                .paths
+                .iter()
+                .any(|given| discover::absolute(given, cwd) == *path)
+        });
+        let integration_scope = if named_files && !config_named && options.pack.is_none() {
+            IntegrationScope::HoldingTargets
+        } else {
+            IntegrationScope::All
+        };
+        // Named files are checked with the rest of their integration users, which may lie anywhere
+        // in the project: list it too.
+        let others = if named_files && !integrations.is_empty() {
+            let everything = DiscoverOptions {
+                paths: vec![root.clone()],
+                excludes: discover_options.excludes.clone(),
+                force_exclude: false,
+            };
+            // Problems of the rest of the project are not this run's concern.
+            discover::discover(&everything, cwd)
+                .units
+                .into_iter()
+                .filter(|unit| {
+                    !targets
+                        .iter()
+                        .any(|target| target.files[0].fs == unit.files[0].fs)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        // A misspelt id in the settings would silently do nothing: name it with its line.
+        let packs_in_use = crate::packs::shipped()
+            .iter()
+            .chain(integrations.iter().map(|integration| &integration.pack));
+        problems.extend(settings::unknown_ids(
+            &config,
+            packs_in_use,
+            config_path.clone(),
+        ));
+        let settings = Settings::new(&config.config, &mut problems, config_path.as_deref());
+
+        let baseline = options.baseline.as_ref().map(|path| {
+            let path = discover::absolute(path, cwd);
+            BaselineInput {
+                shown: display_path(&path, cwd),
+                recorded: std::fs::read_to_string(&path)
+                    .map_err(|error| format!("cannot read baseline: {error}"))
+                    .and_then(|text| baseline::Baseline::parse(&text)),
+            }
+        });
+
+        Workspace {
+            root,
+            project,
+            config_path,
+            settings,
+            integrations,
+            integration_scope,
+            targets,
+            others,
+            baseline,
+            threads: options.threads,
+            problems,
+        }
+    }
+
+    /// Whether a unit may belong to an integration user, decided before it is parsed: only those
+    /// are kept in memory once their own rules ran.
+    pub fn may_be_held(&self, kind: MetadataKind, name: &str, main_file: &FilePath) -> bool {
+        self.integrations.iter().any(|integration| {
+            integration
+                .user
+                .may_hold(kind, name, Some(&main_file.fs), &self.root)
+        })
+    }
+}
+
+fn load_config(options: &WorkspaceOptions) -> Result<LoadedConfig, Problem> {
+    let cwd = &options.cwd;
+    let path = match &options.config {
+        ConfigSource::Isolated => return Ok(LoadedConfig::default()),
+        ConfigSource::File(path) => Some(discover::absolute(path, cwd)),
+        // Upward from the working directory first; failing that, from the first path given, so
+        // that `sflint check path/to/project` uses that project's configuration.
+        ConfigSource::Discover => config::find(cwd).or_else(|| {
+            let first = discover::absolute(options.discover.paths.first()?, cwd);
+            let start = if first.is_dir() {
+                first
+            } else {
+                first.parent()?.to_path_buf()
+            };
+            config::find(&start)
+        }),
+    };
+    match path {
+        Some(path) => config::load(&path, cwd),
+        None => Ok(LoadedConfig::default()),
+    }
+}
