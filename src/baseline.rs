@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::problem::Problem;
 use crate::source::display_path;
-use crate::workspace::BaselineInput;
 
 pub const VERSION: u32 = 1;
 
@@ -108,49 +107,56 @@ impl Baseline {
         Ok(baseline)
     }
 
-    /// Drops the findings the baseline records; returns what is left and the entries (with the
-    /// count still unmatched) that no longer occur.
-    pub fn filter(
-        &self,
-        diagnostics: Vec<Diagnostic>,
-        root: &Path,
-    ) -> (Vec<Diagnostic>, usize, Vec<Entry>) {
+    /// Matches findings against the entries, each entry as many times as its count.
+    pub fn matcher(&self, root: &Path) -> Matcher<'_> {
         let mut remaining: BTreeMap<Key, usize> = BTreeMap::new();
         for entry in &self.findings {
-            *remaining
-                .entry((
-                    entry.rule.clone(),
-                    entry.path.clone(),
-                    entry.element.clone(),
-                    entry.integration.clone(),
-                ))
-                .or_default() += entry.count;
+            *remaining.entry(entry_key(entry)).or_default() += entry.count;
         }
-        let mut hidden = 0;
-        let kept = diagnostics
-            .into_iter()
-            .filter(
-                |diagnostic| match remaining.get_mut(&key(diagnostic, root)) {
-                    Some(count) if *count > 0 => {
-                        *count -= 1;
-                        hidden += 1;
-                        false
-                    }
-                    _ => true,
-                },
-            )
-            .collect();
-        let stale = self
+        Matcher {
+            baseline: self,
+            remaining,
+            root: root.to_path_buf(),
+        }
+    }
+}
+
+fn entry_key(entry: &Entry) -> Key {
+    (
+        entry.rule.clone(),
+        entry.path.clone(),
+        entry.element.clone(),
+        entry.integration.clone(),
+    )
+}
+
+/// The entries of a baseline not yet matched by a finding.
+#[derive(Debug)]
+pub struct Matcher<'b> {
+    baseline: &'b Baseline,
+    remaining: BTreeMap<Key, usize>,
+    root: std::path::PathBuf,
+}
+
+impl Matcher<'_> {
+    /// Whether the baseline records `diagnostic` (using up one count of its entry).
+    pub fn records(&mut self, diagnostic: &Diagnostic) -> bool {
+        match self.remaining.get_mut(&key(diagnostic, &self.root)) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The entries (with the count still unmatched) that no finding matched.
+    pub fn stale(mut self) -> Vec<Entry> {
+        self.baseline
             .findings
             .iter()
             .filter_map(|entry| {
-                let key = (
-                    entry.rule.clone(),
-                    entry.path.clone(),
-                    entry.element.clone(),
-                    entry.integration.clone(),
-                );
-                let left = remaining.get_mut(&key)?;
+                let left = self.remaining.get_mut(&entry_key(entry))?;
                 if *left == 0 {
                     return None;
                 }
@@ -161,40 +167,17 @@ impl Baseline {
                     ..entry.clone()
                 })
             })
-            .collect();
-        (kept, hidden, stale)
+            .collect()
     }
 }
 
-/// What `--baseline FILE` left of a run's findings.
-#[derive(Debug, Default)]
-pub struct Applied {
-    pub kept: Vec<Diagnostic>,
-    pub hidden: usize,
-    pub stale: Vec<Entry>,
-    /// A warning per stale entry, or the error that the file could not be used.
-    pub problems: Vec<Problem>,
-}
-
-/// Filters `diagnostics` through the baseline `input` (as the workspace read it).
-pub fn apply(input: &BaselineInput, diagnostics: Vec<Diagnostic>, root: &Path) -> Applied {
-    let shown = input.shown.clone();
-    let recorded = match &input.recorded {
-        Ok(recorded) => recorded,
-        Err(message) => {
-            return Applied {
-                kept: diagnostics,
-                problems: vec![Problem::error(Some(shown), message.clone())],
-                ..Applied::default()
-            };
-        }
-    };
-    let (kept, hidden, stale) = recorded.filter(diagnostics, root);
-    let problems = stale
+/// A warning per stale entry of the baseline shown as `shown`.
+pub fn stale_problems(shown: &str, stale: &[Entry]) -> Vec<Problem> {
+    stale
         .iter()
         .map(|entry| {
             Problem::warning(
-                Some(shown.clone()),
+                Some(shown.to_string()),
                 format!(
                     "stale baseline entry: {} {} {}{} no longer found{}; regenerate with --generate-baseline",
                     entry.rule,
@@ -213,13 +196,7 @@ pub fn apply(input: &BaselineInput, diagnostics: Vec<Diagnostic>, root: &Path) -
                 ),
             )
         })
-        .collect();
-    Applied {
-        kept,
-        hidden,
-        stale,
-        problems,
-    }
+        .collect()
 }
 
 #[cfg(test)]
@@ -261,6 +238,7 @@ mod tests {
         );
         let reparsed = Baseline::parse(&baseline.to_json()).unwrap();
         assert_eq!(reparsed, baseline);
+        let mut matcher = reparsed.matcher(root);
 
         // Lines moved, one duplicate fixed, one new finding.
         let tomorrow = vec![
@@ -268,10 +246,13 @@ mod tests {
             finding(RuleId::ViewAllData, "userPermissions/ViewAllData", 40),
             finding(RuleId::ModifyAllData, "userPermissions/ModifyAllData", 41),
         ];
-        let (kept, hidden, stale) = reparsed.filter(tomorrow, root);
-        assert_eq!(hidden, 2);
+        let kept: Vec<Diagnostic> = tomorrow
+            .into_iter()
+            .filter(|finding| !matcher.records(finding))
+            .collect();
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].rule, RuleId::ModifyAllData);
+        let stale = matcher.stale();
         assert_eq!(stale.len(), 1);
         assert_eq!(stale[0].rule, "duplicate-entry");
         assert_eq!(stale[0].count, 1);

@@ -281,7 +281,13 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         eprintln!("{problem}");
     }
     if let Some(path) = &args.generate_baseline {
-        let baseline = crate::baseline::Baseline::of(&result.diagnostics, &result.root);
+        let recorded: Vec<_> = result
+            .diagnostics
+            .iter()
+            .chain(&result.superseded)
+            .cloned()
+            .collect();
+        let baseline = crate::baseline::Baseline::of(&recorded, &result.root);
         std::fs::write(path, baseline.to_json()).map_err(|error| {
             io::Error::new(
                 error.kind(),
@@ -290,7 +296,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         })?;
         eprintln!(
             "sflint: recorded {} in {} ({}); check with --baseline {}",
-            report::plural(result.diagnostics.len(), "finding"),
+            report::plural(recorded.len(), "finding"),
             path.display(),
             report::plural(baseline.findings.len(), "entry"),
             path.display()

@@ -221,8 +221,13 @@ pub fn resolution_problems(
         problems.push(Problem::warning(
             shown.clone(),
             format!(
-                "integration {name:?}: does not parse, see its invalid-xml finding: {}; the integration is not checked",
-                unparsed(&resolution.unreadable)
+                "integration {name:?} is not checked: {} {} (see the invalid-xml findings)",
+                unparsed(&resolution.unreadable),
+                if resolution.unreadable.len() == 1 {
+                    "does not parse"
+                } else {
+                    "do not parse"
+                }
             ),
         ));
     }
@@ -240,7 +245,7 @@ pub fn resolution_problems(
         problems.push(Problem::warning(
             shown,
             format!(
-                "integration {name:?}: group members that do not parse, so their grants are not counted: {}",
+                "integration {name:?}: group members that do not parse, so their grants are not counted: {} (see the invalid-xml findings)",
                 unparsed(&resolution.unreadable_members)
             ),
         ));

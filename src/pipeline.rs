@@ -44,6 +44,10 @@ pub struct Report {
     pub project: Option<Project>,
     /// Sorted by path, line, column, rule.
     pub diagnostics: Vec<Diagnostic>,
+    /// Built-in findings that an integration's finding on the same grant replaced: not reported,
+    /// but recorded by a generated baseline, so that hiding the replacement does not bring them
+    /// back.
+    pub superseded: Vec<Diagnostic>,
     /// Sorted; errors among them make the run exit with 2.
     pub problems: Vec<Problem>,
     /// Number of files linted.
@@ -103,8 +107,8 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
     let suppressions: Vec<Suppression> =
         suppressions.into_iter().chain(held_suppressions).collect();
     let kept = apply_suppressions(workspace, settled, &suppressions);
-    let unique = dedupe(kept);
-    let baselined = apply_baseline(workspace, unique);
+    let deduped = dedupe(kept);
+    let baselined = apply_baseline(workspace, deduped);
 
     problems.extend(baselined.problems);
     problems.sort();
@@ -116,6 +120,7 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
         files: file_count,
         components,
         integrations: integrations_checked,
+        superseded: baselined.superseded,
         root: workspace.root.clone(),
         baselined: baselined.hidden,
         stale_baseline: baselined.stale,
@@ -454,45 +459,123 @@ fn apply_suppressions(
     kept
 }
 
+/// The findings in report order, without repeats.
+struct Deduped {
+    findings: Vec<Diagnostic>,
+    /// Built-in findings an integration's finding on the same grant replaced.
+    superseded: Vec<Diagnostic>,
+}
+
+/// Where a finding points and under which rule: an integration's `view-all-data` or
+/// `modify-all-data` finding replaces the built-in one with the same key.
+type GrantKey = (RuleId, PathBuf, u32);
+
+fn grant_key(finding: &Diagnostic) -> Option<GrantKey> {
+    matches!(finding.rule, RuleId::ViewAllData | RuleId::ModifyAllData).then(|| {
+        (
+            finding.rule,
+            finding.location.path.fs.clone(),
+            finding.location.span.start,
+        )
+    })
+}
+
+/// Keys of the grants an integration's finding speaks for.
+fn replacing(findings: &[Diagnostic]) -> HashSet<GrantKey> {
+    findings
+        .iter()
+        .filter(|finding| finding.origin.is_some())
+        .filter_map(grant_key)
+        .collect()
+}
+
 /// Sorts the findings into report order and drops repeats. An integration's `view-all-data` or
 /// `modify-all-data` finding replaces the general warning on the same grant: the integration's
 /// verdict (an error, or an info when the pack allows it) is the more precise one.
-fn dedupe(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let superseded: HashSet<(RuleId, PathBuf, u32)> = findings
-        .iter()
-        .filter(|finding| {
-            finding.origin.is_some()
-                && matches!(finding.rule, RuleId::ViewAllData | RuleId::ModifyAllData)
-        })
-        .map(|finding| {
-            (
-                finding.rule,
-                finding.location.path.fs.clone(),
-                finding.location.span.start,
-            )
-        })
-        .collect();
-    if !superseded.is_empty() {
-        findings.retain(|finding| {
-            finding.origin.is_some()
-                || !superseded.contains(&(
-                    finding.rule,
-                    finding.location.path.fs.clone(),
-                    finding.location.span.start,
-                ))
+fn dedupe(findings: Vec<Diagnostic>) -> Deduped {
+    let replaced = replacing(&findings);
+    let (superseded, mut findings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        findings.into_iter().partition(|finding| {
+            finding.origin.is_none()
+                && grant_key(finding).is_some_and(|key| replaced.contains(&key))
         });
-    }
     findings.sort_by(Diagnostic::report_order);
     findings.dedup_by(|a, b| a.report_order(b).is_eq());
-    findings
+    Deduped {
+        findings,
+        superseded,
+    }
 }
 
-fn apply_baseline(workspace: &Workspace, findings: Vec<Diagnostic>) -> baseline::Applied {
-    match &workspace.baseline {
-        Some(input) => baseline::apply(input, findings, &workspace.root),
-        None => baseline::Applied {
+/// What the baseline leaves to report.
+#[derive(Default)]
+struct Baselined {
+    kept: Vec<Diagnostic>,
+    superseded: Vec<Diagnostic>,
+    hidden: usize,
+    stale: Vec<baseline::Entry>,
+    problems: Vec<Problem>,
+}
+
+/// Hides the findings the baseline records. A built-in finding whose replacement the baseline hides
+/// is reported in its place, unless the baseline records it too (a generated baseline records both).
+fn apply_baseline(workspace: &Workspace, deduped: Deduped) -> Baselined {
+    let Deduped {
+        findings,
+        superseded,
+    } = deduped;
+    let Some(input) = &workspace.baseline else {
+        return Baselined {
             kept: findings,
-            ..baseline::Applied::default()
-        },
+            superseded,
+            ..Baselined::default()
+        };
+    };
+    let recorded = match &input.recorded {
+        Ok(recorded) => recorded,
+        Err(message) => {
+            return Baselined {
+                kept: findings,
+                superseded,
+                problems: vec![Problem::error(Some(input.shown.clone()), message.clone())],
+                ..Baselined::default()
+            };
+        }
+    };
+    let mut matcher = recorded.matcher(&workspace.root);
+    let mut hidden = 0;
+    let mut kept: Vec<Diagnostic> = findings
+        .into_iter()
+        .filter(|finding| {
+            let recorded = matcher.records(finding);
+            hidden += usize::from(recorded);
+            !recorded
+        })
+        .collect();
+    let still_replaced = replacing(&kept);
+    let mut restored = Vec::new();
+    let mut still_superseded = Vec::new();
+    for finding in superseded {
+        let recorded = matcher.records(&finding);
+        if grant_key(&finding).is_some_and(|key| still_replaced.contains(&key)) {
+            still_superseded.push(finding);
+        } else if recorded {
+            hidden += 1;
+        } else {
+            restored.push(finding);
+        }
+    }
+    if !restored.is_empty() {
+        kept.extend(restored);
+        kept.sort_by(Diagnostic::report_order);
+        kept.dedup_by(|a, b| a.report_order(b).is_eq());
+    }
+    let stale = matcher.stale();
+    Baselined {
+        kept,
+        superseded: still_superseded,
+        hidden,
+        problems: baseline::stale_problems(&input.shown, &stale),
+        stale,
     }
 }

@@ -111,7 +111,10 @@ fn decomposed_permission_sets_are_assembled_from_memory_too() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join("formats/decomposed"), dir.path());
     let report = same_report_from_memory(dir.path(), &[]);
-    assert!(report.files > report.components, "several files a component");
+    assert!(
+        report.files > report.components,
+        "several files a component"
+    );
 }
 
 #[test]
@@ -154,5 +157,9 @@ fn editor_buffers_over_the_disk_change_only_what_they_hold() {
     );
     assert_eq!(edits(&edited), 0);
     assert_eq!(edited.components, on_disk.components);
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "disk untouched");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "disk untouched"
+    );
 }
