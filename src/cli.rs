@@ -329,7 +329,33 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             with_stdout(|out| report::render(format, &result, render_options, out))?;
         }
     }
+    if format == Format::Github
+        && let Some(path) =
+            std::env::var_os("GITHUB_STEP_SUMMARY").filter(|value| !value.is_empty())
+    {
+        append_step_summary(
+            std::path::Path::new(&path),
+            &report::github::summary_markdown(&result),
+        )?;
+    }
     Ok(exit_code(&result, &args))
+}
+
+/// Appends `text` to the job summary file, never truncating it: earlier steps and earlier tools of
+/// the same step may have written there.
+pub fn append_step_summary(path: &std::path::Path, text: &str) -> io::Result<()> {
+    let error = |error: io::Error| {
+        io::Error::new(
+            error.kind(),
+            format!("cannot write the step summary {}: {error}", path.display()),
+        )
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(error)?;
+    file.write_all(text.as_bytes()).map_err(error)
 }
 
 fn exit_code(result: &Report, args: &CheckArgs) -> ExitCode {

@@ -1,6 +1,8 @@
 //! Findings: what a rule or pack reports, where, and how bad it is. Reporters only render these.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -8,7 +10,7 @@ use serde::Serialize;
 use crate::registry::RuleId;
 pub use crate::registry::Severity;
 
-use crate::source::{FilePath, LineTracker, SourceText, Span};
+use crate::source::{Excerpt, FilePath, LineTracker, SourceText, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -54,6 +56,9 @@ pub struct Diagnostic {
     /// `objectPermissions/Account`), stable across reformatting: keys baselines and fingerprints.
     pub element: String,
     pub origin: Option<PackOrigin>,
+    /// The source lines around the finding (and its related places in the same file), for
+    /// reporters that show them; filled in with line and column.
+    pub excerpt: Option<Arc<Excerpt>>,
 }
 
 impl Diagnostic {
@@ -72,6 +77,7 @@ impl Diagnostic {
             related: Vec::new(),
             element: String::new(),
             origin: None,
+            excerpt: None,
         }
     }
 
@@ -147,19 +153,30 @@ impl Tally {
     }
 }
 
-/// Fills in line and column of the findings' locations: the parser leaves them out of the model and
-/// they are found here, for the few spans a finding points at, from the texts in `sources`.
+/// Lines of context shown above and below a finding.
+const CONTEXT_LINES: u32 = 1;
+
+/// Fills in line and column of the findings' locations, and the excerpt of source around each: the
+/// parser leaves positions out of the model, and they are found here, for the few spans a finding
+/// points at, from the texts in `sources`.
 pub fn locate(diagnostics: &mut [Diagnostic], sources: &[(Arc<FilePath>, SourceText)]) {
     if diagnostics.is_empty() || sources.is_empty() {
         return;
     }
-    let texts: std::collections::HashMap<&std::path::Path, &str> = sources
+    let texts: HashMap<&Path, &str> = sources
         .iter()
         .map(|(file, source)| (file.fs.as_path(), source.text()))
         .collect();
-    let mut trackers: std::collections::HashMap<std::path::PathBuf, LineTracker<'_>> =
-        std::collections::HashMap::new();
-    for diagnostic in diagnostics {
+    let mut trackers: HashMap<PathBuf, LineTracker<'_>> = HashMap::new();
+    let mut needing_excerpt: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    for (index, diagnostic) in diagnostics.iter_mut().enumerate() {
+        if diagnostic.excerpt.is_none() && texts.contains_key(diagnostic.location.path.fs.as_path())
+        {
+            needing_excerpt
+                .entry(diagnostic.location.path.fs.clone())
+                .or_default()
+                .push(index);
+        }
         let related = diagnostic
             .related
             .iter_mut()
@@ -178,6 +195,28 @@ pub fn locate(diagnostics: &mut [Diagnostic], sources: &[(Arc<FilePath>, SourceT
             let (line, column) = tracker.locate(location.span.start as usize);
             location.span.line = line;
             location.span.column = column;
+        }
+    }
+    // Each finding its own excerpt, so that what is shown of it does not depend on other findings.
+    for (path, indices) in needing_excerpt {
+        let text = texts[path.as_path()];
+        let tracker = trackers
+            .entry(path.clone())
+            .or_insert_with(|| LineTracker::new(text));
+        for index in indices {
+            let diagnostic = &diagnostics[index];
+            let spans = std::iter::once(&diagnostic.location)
+                .chain(diagnostic.related.iter().map(|related| &related.location))
+                .filter(|location| location.path.fs == path)
+                .map(|location| (location.span.start, location.span.end));
+            let excerpt = Excerpt::around(
+                &diagnostic.location.path.display,
+                text,
+                tracker,
+                spans,
+                CONTEXT_LINES,
+            );
+            diagnostics[index].excerpt = Some(Arc::new(excerpt));
         }
     }
 }

@@ -47,14 +47,17 @@ pub fn load(unit: &Unit, files: &dyn FileSet) -> LoadedUnit {
                 continue;
             }
         };
+        // The text of a file that decodes is kept even if it does not parse: its invalid-xml
+        // finding shows the source.
+        let mut decoded = false;
         let parsed = parse::decode(&bytes, index).and_then(|text| {
+            decoded = true;
             let parsed = parse::parse(text, index, expect)?;
             let (suppressions, problems) = suppress::scan(text, file, index);
             loaded.suppressions.extend(suppressions);
             loaded.diagnostics.extend(problems);
             Ok(parsed)
         });
-        let parsed_ok = parsed.is_ok();
         match parsed {
             Ok(parsed) => {
                 for issue in parsed.issues {
@@ -73,7 +76,7 @@ pub fn load(unit: &Unit, files: &dyn FileSet) -> LoadedUnit {
             }
             Err(error) => loaded.diagnostics.push(invalid_xml(file, error)),
         }
-        if parsed_ok {
+        if decoded {
             let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 3
             } else {

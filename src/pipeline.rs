@@ -59,6 +59,8 @@ pub struct Report {
     /// The directory baseline and override paths are relative to: the project root, else the
     /// working directory.
     pub root: PathBuf,
+    /// The directory the paths shown are relative to (the working directory).
+    pub display_base: PathBuf,
     /// Findings hidden because the baseline records them.
     pub baselined: usize,
     /// Baseline entries that no longer occur.
@@ -122,6 +124,7 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
         integrations: integrations_checked,
         superseded: baselined.superseded,
         root: workspace.root.clone(),
+        display_base: workspace.display_base.clone(),
         baselined: baselined.hidden,
         stale_baseline: baselined.stale,
     }

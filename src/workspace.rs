@@ -95,6 +95,8 @@ pub struct Workspace {
     /// The project root, else the working directory: baseline and override paths are relative to
     /// it.
     pub root: PathBuf,
+    /// The directory the paths shown are relative to (the working directory).
+    pub display_base: PathBuf,
     pub project: Option<Project>,
     /// The configuration file, as shown.
     pub config_path: Option<String>,
@@ -214,6 +216,7 @@ impl Workspace {
 
         Workspace {
             root,
+            display_base: cwd.clone(),
             project,
             config_path,
             settings,

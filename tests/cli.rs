@@ -816,3 +816,72 @@ fn component_rules() -> Vec<&'static str> {
         .map(|rule| rule.as_str())
         .collect()
 }
+
+/// A duplicate listed far from the first entry is shown in two blocks of source, each with one line
+/// of context: the lines between are not printed, however many there are.
+#[test]
+fn human_report_shows_far_apart_places_of_one_finding_in_separate_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |name: &str| {
+        format!(
+            "    <userPermissions>\n        <enabled>true</enabled>\n        <name>{name}</name>\n    </userPermissions>\n"
+        )
+    };
+    let filler = |names: &[&str]| -> String { names.iter().map(|name| entry(name)).collect() };
+    let text = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Far</label>\n{}{}{}{}</PermissionSet>\n",
+        filler(&[
+            "ApiEnabled",
+            "EditTask",
+            "EditEvent",
+            "ViewSetup",
+            "RunReports"
+        ]),
+        entry("ExportReport"),
+        filler(&[
+            "ViewRoles",
+            "ViewPublicReports",
+            "ManageDashboards",
+            "ScheduleReports",
+            "ViewAllUsers"
+        ]),
+        entry("ExportReport")
+    );
+    std::fs::write(dir.path().join("Far.permissionset-meta.xml"), text).unwrap();
+    let result = run(
+        dir.path(),
+        &[
+            "check",
+            "Far.permissionset-meta.xml",
+            "--isolated",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(result.code, 0);
+    assert_eq!(
+        result.stdout,
+        "\
+duplicate-entry
+
+  ⚠ user permission ExportReport is listed more than once in permission set Far
+    ╭─[Far.permissionset-meta.xml:26:9]
+ 25 │         <enabled>true</enabled>
+ 26 │         <name>ExportReport</name>
+    ·         ────────────┬────────────
+    ·                     ╰── first listed here
+ 27 │     </userPermissions>
+    ╰────
+    ╭─[Far.permissionset-meta.xml:50:9]
+ 49 │         <enabled>true</enabled>
+ 50 │         <name>ExportReport</name>
+    ·         ────────────┬────────────
+    ·                     ╰── warning
+ 51 │     </userPermissions>
+    ╰────
+  help: Keep one entry and merge the access it should grant into it.
+
+Found 1 warning in 1 component (1 file).
+"
+    );
+}

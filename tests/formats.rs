@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 use sflint::Report;
+use sflint::cli::append_step_summary;
 use sflint::registry::{RuleId, RuleMeta};
 
 fn all_rules() -> Vec<&'static RuleMeta> {
@@ -97,9 +98,14 @@ fn mixed() -> Report {
     ])
 }
 
+/// What `--format github` prints, and, with `summary`, the job summary appended there as the
+/// command line does when `GITHUB_STEP_SUMMARY` names it.
 fn github_output(result: &Report, options: RenderOptions, summary: Option<&Path>) -> String {
     let mut out = Vec::new();
-    github::render(result, options, summary, &mut out).unwrap();
+    github::render(result, options, &mut out).unwrap();
+    if let Some(path) = summary {
+        append_step_summary(path, &github::summary_markdown(result)).unwrap();
+    }
     String::from_utf8(out).unwrap()
 }
 
@@ -222,11 +228,8 @@ fn github_step_summary_lists_at_most_200_files() {
 fn github_step_summary_that_cannot_be_written_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing-dir").join("summary.md");
-    let mut out = Vec::new();
-    let error = github::render(&mixed(), OPTIONS, Some(&path), &mut out).unwrap_err();
+    let error = append_step_summary(&path, &github::summary_markdown(&mixed())).unwrap_err();
     assert!(error.to_string().contains("summary.md"), "{error}");
-    // The annotations were already written: a broken summary must not hide the findings.
-    assert!(String::from_utf8(out).unwrap().starts_with("::error "));
 }
 
 // SARIF

@@ -58,7 +58,13 @@ fn same_report_from_memory(dir: &Path, paths: &[&str]) -> Report {
     let from_memory = sflint::lint(&workspace, &memory);
     assert_eq!(from_disk.problems, from_memory.problems);
     assert_eq!(from_disk.diagnostics, from_memory.diagnostics);
-    for format in [Format::Concise, Format::Json, Format::Sarif] {
+    for format in [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Github,
+        Format::Sarif,
+    ] {
         assert_eq!(
             rendered(&from_disk, format),
             rendered(&from_memory, format),

@@ -6,9 +6,7 @@
 //! from the log.
 
 use std::collections::BTreeMap;
-use std::fs::OpenOptions;
 use std::io::{self, Write};
-use std::path::Path;
 
 use super::RenderOptions;
 use crate::Report;
@@ -22,15 +20,9 @@ const MAX_FILE_ROWS: usize = 200;
 /// integration user.
 const BUILT_IN: &str = "(built-in rules)";
 
-/// Writes the annotations and log lines to `out`, and appends the job summary to `step_summary` when
-/// given (the caller reads `GITHUB_STEP_SUMMARY`, so that tests need not touch the process
-/// environment).
-pub fn render(
-    result: &Report,
-    options: RenderOptions,
-    step_summary: Option<&Path>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+/// Writes the annotations and log lines to `out`. The job summary is [`summary_markdown`], which the
+/// command line appends to the file `GITHUB_STEP_SUMMARY` names.
+pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         // The sort is stable, so path and line order holds within each severity.
         for diagnostic in result
@@ -42,11 +34,7 @@ pub fn render(
         }
     }
     // The annotations past GitHub's cap vanish, so the log must hold every finding on its own.
-    super::concise::render(result, options, out)?;
-    if let Some(path) = step_summary {
-        append_summary(result, path)?;
-    }
-    Ok(())
+    super::concise::render(result, options, out)
 }
 
 fn write_annotation(diagnostic: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
@@ -97,25 +85,6 @@ pub fn escape_data(text: &str) -> String {
 /// the value.
 pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// Appends, never truncates: earlier steps and earlier tools of the same step may have written there.
-fn append_summary(result: &Report, path: &Path) -> io::Result<()> {
-    let text = summary_markdown(result);
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|error| summary_error(path, error))?;
-    file.write_all(text.as_bytes())
-        .map_err(|error| summary_error(path, error))
-}
-
-fn summary_error(path: &Path, error: io::Error) -> io::Error {
-    io::Error::new(
-        error.kind(),
-        format!("cannot write the step summary {}: {error}", path.display()),
-    )
 }
 
 /// The job summary: totals, then counts by rule, by integration and by file.

@@ -6,14 +6,14 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use super::RenderOptions;
 use crate::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::parse;
-use crate::source::FilePath;
+use crate::source::Excerpt;
 
 /// Wide enough for element paths and help sentences, fixed so that output does not depend on the
 /// terminal.
@@ -29,9 +29,8 @@ pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> i
         .with_width(WIDTH)
         .with_links(false)
         .with_context_lines(1);
-    let mut sources = SourceCache::default();
     for diagnostic in &result.diagnostics {
-        let source = sources.get(&diagnostic.location.path);
+        let source = diagnostic.excerpt.clone().map(ExcerptSource);
         let report = Shown { diagnostic, source };
         let mut text = String::new();
         if handler.render_report(&mut text, &report).is_err() {
@@ -58,46 +57,45 @@ pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     Ok(())
 }
 
-/// Source text of the file last shown: findings arrive sorted by path, so one file is held at a time.
-#[derive(Default)]
-struct SourceCache {
-    path: Option<Arc<FilePath>>,
-    source: Option<Arc<NamedSource<String>>>,
-}
+/// A finding's excerpt as miette reads source: spans are offsets into the whole file, lines count
+/// from its first line.
+struct ExcerptSource(Arc<Excerpt>);
 
-impl SourceCache {
-    fn get(&mut self, path: &Arc<FilePath>) -> Option<Arc<NamedSource<String>>> {
-        if self.path.as_ref() != Some(path) {
-            self.path = Some(Arc::clone(path));
-            // Decoded exactly as the parser decoded it, so that span offsets line up.
-            self.source = std::fs::read(&path.fs).ok().and_then(|bytes| {
-                let text = lone_cr_to_lf(parse::decode(&bytes, 0).ok()?);
-                Some(Arc::new(NamedSource::new(&path.display, text)))
-            });
-        }
-        self.source.clone()
+impl SourceCode for ExcerptSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let chunk = self
+            .0
+            .chunk(span.offset(), span.offset() + span.len())
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((span.offset() - chunk.offset).into(), span.len());
+        let contents =
+            chunk
+                .text
+                .as_str()
+                .read_span(&local, context_lines_before, context_lines_after)?;
+        let lines_before = chunk.line as usize - 1;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.0.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + chunk.offset).into(),
+                contents.span().len(),
+            ),
+            contents.line() + lines_before,
+            contents.column(),
+            contents.line_count() + lines_before,
+        )))
     }
-}
-
-/// The parser, as XML prescribes, ends a line at a lone `\r` (old Mac line end) too; miette only at
-/// `\n`, so it would number lines differently and print the raw `\r`, which sends the terminal's
-/// cursor back over the line. `\r` and `\n` are both one byte: every span offset stays valid.
-fn lone_cr_to_lf(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() != Some(&'\n') {
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<Arc<NamedSource<String>>>,
+    source: Option<ExcerptSource>,
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -141,18 +139,20 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source
-            .as_deref()
-            .map(|source| source as &dyn SourceCode)
+        self.source.as_ref().map(|source| source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let source = self.source.as_ref()?;
-        let length = source.inner().len();
+        // A span the excerpt does not hold (it cannot happen for spans the parser made) is shown
+        // empty at its start rather than failing the report.
         let clamp = |span: crate::source::Span| -> SourceSpan {
-            let start = (span.start as usize).min(length);
-            let end = (span.end as usize).clamp(start, length);
-            SourceSpan::new(start.into(), end - start)
+            let (start, end) = (span.start as usize, span.end as usize);
+            if source.0.chunk(start, end).is_some() {
+                SourceSpan::new(start.into(), end - start)
+            } else {
+                SourceSpan::new(start.into(), 0)
+            }
         };
         let location = &self.diagnostic.location;
         let mut labels = vec![LabeledSpan::new_primary_with_span(

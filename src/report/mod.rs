@@ -8,7 +8,6 @@ pub mod json;
 pub mod sarif;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use clap::ValueEnum;
 
@@ -46,15 +45,10 @@ pub fn render(
         Format::Human => human::render(result, options, out),
         Format::Concise => concise::render(result, options, out),
         Format::Json => json::render(result, out),
-        Format::Github => {
-            let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY")
-                .filter(|value| !value.is_empty())
-                .map(PathBuf::from);
-            github::render(result, options, step_summary.as_deref(), out)
-        }
-        // The paths of the findings are relative to the directory the CLI runs in (it lints with
-        // `LintOptions::cwd` set to the current directory), so that is `%SRCROOT%`.
-        Format::Sarif => sarif::render(result, &std::env::current_dir()?, out),
+        Format::Github => github::render(result, options, out),
+        // The paths of the findings are relative to the report's display base, so that is
+        // `%SRCROOT%`.
+        Format::Sarif => sarif::render(result, &result.display_base, out),
     }
 }
 
