@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use crate::registry::Severity;
 
 const USER_PERMISSIONS: &str = include_str!("../rules/catalog/user-permissions.tsv");
 const ALIASES: &str = include_str!("../rules/catalog/user-permission-aliases.toml");

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -14,7 +15,16 @@ use crate::model::MetadataKind;
 use crate::problem::Problem;
 use crate::project::{self, Project};
 use crate::source::{FilePath, display_path};
-use crate::workspace::Unit;
+
+/// What the linter reads as one component: a single file, or the folder of a decomposed permission
+/// set (main file first, then the parts in path order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub kind: MetadataKind,
+    pub name: String,
+    pub files: Vec<Arc<FilePath>>,
+    pub decomposed: bool,
+}
 
 /// Patterns Salesforce CLI ignores even without a `.forceignore` (source-deploy-retrieve
 /// `forceIgnore.ts`).

@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::config::LoadedConfig;
+use crate::discover::Unit;
 use crate::model::MetadataKind;
 use crate::model::user::{IntegrationUser, Resolution, Selector, Unreadable};
 use crate::packs::options::Options;
 use crate::packs::{self, Pack};
 use crate::problem::Problem;
-use crate::workspace::Unit;
 
 /// An integration user checked against a pack.
 #[derive(Debug, Clone)]

@@ -8,30 +8,31 @@
 //! ([`report`]). [`pipeline`] runs the stages; [`cli`] turns arguments into a workspace and a
 //! report into output and an exit code.
 
-pub mod baseline;
+pub(crate) mod baseline;
 pub mod catalog;
 pub mod checks;
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod diagnostic;
-pub mod discover;
+pub(crate) mod discover;
 pub mod explain;
 pub mod fileset;
-pub mod init;
-pub mod integrations;
-pub mod load;
+pub(crate) mod init;
+pub(crate) mod integrations;
+pub(crate) mod load;
 pub mod model;
 pub mod packs;
-pub mod pipeline;
+pub(crate) mod pipeline;
 pub mod problem;
-pub mod project;
+pub(crate) mod project;
 pub mod registry;
 pub mod report;
-pub mod settings;
+pub(crate) mod settings;
 pub mod source;
 pub mod suppress;
-pub mod workspace;
+pub(crate) mod workspace;
 
+pub use discover::{DiscoverOptions, Unit};
 pub use fileset::{Disk, FileSet, Memory};
 pub use pipeline::{Report, lint};
 pub use workspace::{ConfigSource, Workspace, WorkspaceOptions};

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::discover::Unit;
 use crate::fileset::FileSet;
 use crate::model::parse::{self, Expect, ParseError};
 use crate::model::{Body, Component, MetadataKind};
@@ -13,7 +14,6 @@ use crate::problem::Problem;
 use crate::registry::RuleId;
 use crate::source::{FileIndex, FilePath, SourceText, Span};
 use crate::suppress::{self, Suppression};
-use crate::workspace::Unit;
 
 /// A unit as read: its component (if any file of it parsed) and everything reading it found.
 #[derive(Debug, Default)]

@@ -24,6 +24,7 @@ use crate::baseline;
 use crate::catalog::Catalog;
 use crate::checks;
 use crate::diagnostic::{self, Diagnostic};
+use crate::discover::Unit;
 use crate::fileset::FileSet;
 use crate::integrations;
 use crate::load::{self, LoadedUnit};
@@ -31,17 +32,15 @@ use crate::model::user::{Unreadable, group_member_names};
 use crate::model::{Component, MetadataKind};
 use crate::packs::evaluate::PackContext;
 use crate::problem::{Problem, ProblemLevel};
-use crate::project::Project;
 use crate::registry::RuleId;
 use crate::settings::Settings;
 use crate::source::{FilePath, SourceText};
 use crate::suppress::{self, Suppression};
-use crate::workspace::{IntegrationScope, Unit, Workspace};
+use crate::workspace::{IntegrationScope, Workspace};
 
 /// Everything a lint run found.
 #[derive(Debug, Default)]
 pub struct Report {
-    pub project: Option<Project>,
     /// Sorted by path, line, column, rule.
     pub diagnostics: Vec<Diagnostic>,
     /// Built-in findings that an integration's finding on the same grant replaced: not reported,
@@ -63,8 +62,6 @@ pub struct Report {
     pub display_base: PathBuf,
     /// Findings hidden because the baseline records them.
     pub baselined: usize,
-    /// Baseline entries that no longer occur.
-    pub stale_baseline: Vec<baseline::Entry>,
 }
 
 impl Report {
@@ -116,7 +113,6 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
     problems.sort();
     problems.dedup();
     Report {
-        project: workspace.project.clone(),
         diagnostics: baselined.kept,
         problems,
         files: file_count,
@@ -126,7 +122,6 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
         root: workspace.root.clone(),
         display_base: workspace.display_base.clone(),
         baselined: baselined.hidden,
-        stale_baseline: baselined.stale,
     }
 }
 
@@ -516,7 +511,7 @@ struct Baselined {
     kept: Vec<Diagnostic>,
     superseded: Vec<Diagnostic>,
     hidden: usize,
-    stale: Vec<baseline::Entry>,
+    /// A warning per baseline entry no finding matched.
     problems: Vec<Problem>,
 }
 
@@ -579,6 +574,5 @@ fn apply_baseline(workspace: &Workspace, deduped: Deduped) -> Baselined {
         superseded: still_superseded,
         hidden,
         problems: baseline::stale_problems(&input.shown, &stale),
-        stale,
     }
 }

@@ -8,27 +8,16 @@
 //! working directory: every file is named here once, with the path reports show.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::baseline::{self, Baseline};
 use crate::config::{self, LoadedConfig};
-use crate::discover::{self, DiscoverOptions, Discovery};
+use crate::discover::{self, DiscoverOptions, Discovery, Unit};
 use crate::integrations::{self, Integration};
 use crate::model::MetadataKind;
 use crate::problem::Problem;
 use crate::project::Project;
 use crate::settings::{self, Settings};
 use crate::source::{FilePath, display_path};
-
-/// What the linter reads as one component: a single file, or the folder of a decomposed permission
-/// set (main file first, then the parts in path order).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unit {
-    pub kind: MetadataKind,
-    pub name: String,
-    pub files: Vec<Arc<FilePath>>,
-    pub decomposed: bool,
-}
 
 /// Which configuration to use.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -21,7 +21,7 @@ use crate::registry::RuleId;
 use crate::source::Span;
 
 /// Everything a built-in rule may consult besides the component itself.
-pub(crate) struct Context<'a> {
+pub struct Context<'a> {
     pub catalog: &'a Catalog,
 }
 
@@ -48,7 +48,7 @@ pub(crate) fn rules() -> &'static [&'static dyn Rule] {
 }
 
 /// Runs every per-component rule.
-pub(crate) fn check_component(component: &Component, context: &Context<'_>) -> Vec<Diagnostic> {
+pub fn check_component(component: &Component, context: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in rules() {
         let before = out.len();
