@@ -7,7 +7,7 @@
 //! check_integrations each integration user against its pack                  -> IntegrationFindings
 //! apply_settings     select / ignore / severities / overrides                -> Vec<Diagnostic>
 //! apply_suppressions inline sflint-disable directives                        -> Vec<Diagnostic>
-//! dedupe             a pack's verdict replaces the general warning; sorted   -> Vec<Diagnostic>
+//! dedupe             a pack's verdict replaces the general warning; sorted   -> Deduped
 //! apply_baseline     findings the baseline records are hidden                -> Baselined
 //! ```
 //!

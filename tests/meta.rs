@@ -157,3 +157,43 @@ fn every_shipped_pack_cites_its_source_and_reasons() {
         );
     }
 }
+
+/// The module map of CONTRIBUTING.md names every module under `src/` (top level, and one level down
+/// in `model` and `packs`), and nothing that is gone.
+#[test]
+fn contributing_module_map_lists_every_module() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("CONTRIBUTING.md")).unwrap();
+    let start = text
+        .find("<!-- modules:start")
+        .expect("modules:start marker");
+    let end = text
+        .find("<!-- modules:end -->")
+        .expect("modules:end marker");
+    let listed: std::collections::BTreeSet<String> = text[start..end]
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `")?.split('`').next())
+        .map(str::to_string)
+        .collect();
+    let modules_in = |dir: &std::path::Path, prefix: &str| -> Vec<String> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let is_module = path.is_dir() && path.join("mod.rs").exists()
+                || path.extension().is_some_and(|ext| ext == "rs");
+            if is_module && name != "mod" && name != "lib" {
+                found.push(format!("{prefix}{name}"));
+            }
+        }
+        found
+    };
+    let mut expected: std::collections::BTreeSet<String> =
+        modules_in(&root.join("src"), "").into_iter().collect();
+    expected.extend(modules_in(&root.join("src/model"), "model::"));
+    expected.extend(modules_in(&root.join("src/packs"), "packs::"));
+    assert_eq!(
+        listed, expected,
+        "CONTRIBUTING.md's module map and src/ disagree"
+    );
+}
