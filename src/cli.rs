@@ -274,6 +274,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         pack: args.pack.clone(),
         pack_options: args.pack_options.clone(),
         baseline: args.baseline.clone(),
+        excerpts: args.format.unwrap_or(Format::Human) == Format::Human,
     };
     let workspace = Workspace::load(&options);
     let result = crate::lint(&workspace, &crate::fileset::Disk);
@@ -296,7 +297,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         })?;
         eprintln!(
             "sflint: recorded {} in {} ({}); check with --baseline {}",
-            report::plural(recorded.len(), "finding"),
+            report::plural(result.diagnostics.len(), "finding"),
             path.display(),
             report::plural(baseline.findings.len(), "entry"),
             path.display()

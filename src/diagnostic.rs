@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::registry::RuleId;
 pub use crate::registry::Severity;
 
-use crate::source::{Excerpt, FilePath, LineTracker, SourceText, Span};
+use crate::excerpt::Excerpt;
+use crate::source::{FilePath, LineTracker, SourceText, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -153,13 +154,14 @@ impl Tally {
     }
 }
 
-/// Lines of context shown above and below a finding.
-const CONTEXT_LINES: u32 = 1;
-
-/// Fills in line and column of the findings' locations, and the excerpt of source around each: the
-/// parser leaves positions out of the model, and they are found here, for the few spans a finding
-/// points at, from the texts in `sources`.
-pub fn locate(diagnostics: &mut [Diagnostic], sources: &[(Arc<FilePath>, SourceText)]) {
+/// Fills in line and column of the findings' locations, and with `excerpts` the excerpt of source
+/// around each: the parser leaves positions out of the model, and they are found here, for the few
+/// spans a finding points at, from the texts in `sources`.
+pub fn locate(
+    diagnostics: &mut [Diagnostic],
+    sources: &[(Arc<FilePath>, SourceText)],
+    excerpts: bool,
+) {
     if diagnostics.is_empty() || sources.is_empty() {
         return;
     }
@@ -170,7 +172,9 @@ pub fn locate(diagnostics: &mut [Diagnostic], sources: &[(Arc<FilePath>, SourceT
     let mut trackers: HashMap<PathBuf, LineTracker<'_>> = HashMap::new();
     let mut needing_excerpt: HashMap<PathBuf, Vec<usize>> = HashMap::new();
     for (index, diagnostic) in diagnostics.iter_mut().enumerate() {
-        if diagnostic.excerpt.is_none() && texts.contains_key(diagnostic.location.path.fs.as_path())
+        if excerpts
+            && diagnostic.excerpt.is_none()
+            && texts.contains_key(diagnostic.location.path.fs.as_path())
         {
             needing_excerpt
                 .entry(diagnostic.location.path.fs.clone())
@@ -209,13 +213,7 @@ pub fn locate(diagnostics: &mut [Diagnostic], sources: &[(Arc<FilePath>, SourceT
                 .chain(diagnostic.related.iter().map(|related| &related.location))
                 .filter(|location| location.path.fs == path)
                 .map(|location| (location.span.start, location.span.end));
-            let excerpt = Excerpt::around(
-                &diagnostic.location.path.display,
-                text,
-                tracker,
-                spans,
-                CONTEXT_LINES,
-            );
+            let excerpt = Excerpt::around(&diagnostic.location.path.display, text, tracker, spans);
             diagnostics[index].excerpt = Some(Arc::new(excerpt));
         }
     }

@@ -185,11 +185,13 @@ fn option_table(pairs: &[String]) -> Result<toml::Table, String> {
 }
 
 /// What keeps an integration user from being checked, or checked in full: names that match nothing
-/// (errors), files that do not parse, and group members whose grants cannot be counted (warnings).
+/// (errors), and group members whose grants cannot be counted (warnings); for a user this run
+/// checks (`checked`), files that do not parse too.
 pub fn resolution_problems(
     user: &IntegrationUser,
     resolution: &Resolution<'_>,
     config_path: Option<&str>,
+    checked: bool,
 ) -> Vec<Problem> {
     let shown = config_path.map(str::to_string);
     let name = &user.name;
@@ -216,7 +218,7 @@ pub fn resolution_problems(
             .collect::<Vec<_>>()
             .join("; ")
     };
-    if !resolution.unreadable.is_empty() {
+    if checked && !resolution.unreadable.is_empty() {
         // The file's own invalid-xml finding says what is wrong with it.
         problems.push(Problem::warning(
             shown.clone(),
@@ -241,7 +243,7 @@ pub fn resolution_problems(
             ),
         ));
     }
-    if !resolution.unreadable_members.is_empty() {
+    if checked && !resolution.unreadable_members.is_empty() {
         problems.push(Problem::warning(
             shown,
             format!(

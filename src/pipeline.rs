@@ -182,7 +182,7 @@ fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> 
                 if let Some(component) = &loaded.component {
                     findings.extend(checks::check_component(component, &context));
                 }
-                diagnostic::locate(&mut findings, &loaded.sources);
+                diagnostic::locate(&mut findings, &loaded.sources, workspace.excerpts);
                 let read = loaded.component.is_some();
                 if !(read && workspace.may_be_held(unit.kind, &unit.name, &unit.files[0])) {
                     loaded.component = None;
@@ -246,6 +246,7 @@ fn load_held(workspace: &Workspace, files: &dyn FileSet, pool: &Pool, mut held: 
         return held;
     }
     let mut candidates: Vec<&Unit> = workspace.others.iter().collect();
+    let targets = target_files(workspace);
     // Pass 1: everything an integration names; pass 2: members of the groups found.
     for pass in 0..2 {
         let mut pick: Vec<&Unit> = Vec::new();
@@ -291,17 +292,13 @@ fn load_held(workspace: &Workspace, files: &dyn FileSet, pool: &Pool, mut held: 
                         .into_iter()
                         .filter(|finding| finding.rule == RuleId::InvalidXml)
                         .collect();
-                    diagnostic::locate(&mut invalid, &loaded.sources);
+                    diagnostic::locate(&mut invalid, &loaded.sources, workspace.excerpts);
                     (loaded, invalid)
                 })
                 .collect()
         });
         for (unit, (loaded, invalid)) in pick.iter().zip(loaded) {
-            let is_target = workspace
-                .targets
-                .iter()
-                .any(|target| target.files[0] == unit.files[0]);
-            if is_target {
+            if targets.contains(unit.files[0].fs.as_path()) {
                 // Its findings, suppressions and problems are the linted file's own, already had.
                 held.sources.extend(loaded.sources);
                 held.components.extend(loaded.component);
@@ -353,11 +350,7 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
     if workspace.integrations.is_empty() {
         return out;
     }
-    let targets: HashSet<&Path> = workspace
-        .targets
-        .iter()
-        .flat_map(|unit| unit.files.iter().map(|file| file.fs.as_path()))
-        .collect();
+    let targets = target_files(workspace);
     let is_target = |component: &Component| {
         component
             .files
@@ -378,35 +371,40 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
         let resolution = integration
             .user
             .resolve(&components, &unreadable, &workspace.root);
-        out_problems.extend(integrations::resolution_problems(
-            &integration.user,
-            &resolution,
-            workspace.config_path.as_deref(),
-        ));
         let holdings = &resolution.holdings;
-        let broken = resolution
-            .unreadable
-            .iter()
-            .chain(&resolution.unreadable_members);
-        relied_on.extend(broken.clone().map(|u| u.main_file.fs.clone()));
-        relied_on.extend(
-            holdings
-                .members
+        let broken = || {
+            resolution
+                .unreadable
                 .iter()
-                .map(|member| member.component)
-                .chain(holdings.members.iter().filter_map(|member| member.muting))
-                .chain(holdings.groups.iter().copied())
-                .map(|component| component.files[0].fs.clone()),
-        );
+                .chain(&resolution.unreadable_members)
+        };
         let in_scope = match workspace.integration_scope {
             IntegrationScope::All => true,
             IntegrationScope::HoldingTargets => {
                 holdings.touches(is_target)
-                    || broken
-                        .clone()
-                        .any(|u| targets.contains(u.main_file.fs.as_path()))
+                    || broken().any(|u| targets.contains(u.main_file.fs.as_path()))
             }
         };
+        // Names that match nothing are the configuration's problem, whoever is checked; what a
+        // user's files hold is this run's concern only for the users it checks.
+        out_problems.extend(integrations::resolution_problems(
+            &integration.user,
+            &resolution,
+            workspace.config_path.as_deref(),
+            in_scope,
+        ));
+        if in_scope {
+            relied_on.extend(broken().map(|u| u.main_file.fs.clone()));
+            relied_on.extend(
+                holdings
+                    .members
+                    .iter()
+                    .map(|member| member.component)
+                    .chain(holdings.members.iter().filter_map(|member| member.muting))
+                    .chain(holdings.groups.iter().copied())
+                    .map(|component| component.files[0].fs.clone()),
+            );
+        }
         if !in_scope || !resolution.is_complete() {
             continue;
         }
@@ -426,35 +424,58 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
             .map(|(_, finding)| finding),
     );
     // Pack findings point into the members kept above.
-    diagnostic::locate(&mut out.findings, &sources);
+    diagnostic::locate(&mut out.findings, &sources, workspace.excerpts);
     out.problems = out_problems;
     out
 }
 
-fn apply_settings(settings: &Settings, findings: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
-    findings
-        .into_iter()
-        .filter_map(|finding| settings.apply(finding, root))
-        .collect()
+/// The findings the project's settings keep (with their severities), and those they switch off.
+struct Settled {
+    kept: Vec<Diagnostic>,
+    switched_off: Vec<Diagnostic>,
+}
+
+fn apply_settings(settings: &Settings, findings: Vec<Diagnostic>, root: &Path) -> Settled {
+    let mut settled = Settled {
+        kept: Vec::with_capacity(findings.len()),
+        switched_off: Vec::new(),
+    };
+    for finding in findings {
+        match settings.apply(&finding, root) {
+            Some(severity) => {
+                let mut finding = finding;
+                finding.severity = severity;
+                settled.kept.push(finding);
+            }
+            None => settled.switched_off.push(finding),
+        }
+    }
+    settled
 }
 
 /// Removes what inline directives suppress, and reports the directives of the linted files that
 /// suppress nothing (under the project's settings too, so `unused-suppression` can be switched off).
 fn apply_suppressions(
     workspace: &Workspace,
-    findings: Vec<Diagnostic>,
+    settled: Settled,
     suppressions: &[Suppression],
 ) -> Vec<Diagnostic> {
-    let targets: HashSet<&Path> = workspace
+    let targets = target_files(workspace);
+    let (mut kept, unused) =
+        suppress::apply(settled.kept, &settled.switched_off, suppressions, |file| {
+            targets.contains(file.fs.as_path())
+        });
+    kept.extend(apply_settings(&workspace.settings, unused, &workspace.root).kept);
+    kept
+}
+
+/// Every file of the units to lint.
+fn target_files(workspace: &Workspace) -> HashSet<&Path> {
+    workspace
         .targets
         .iter()
         .flat_map(|unit| unit.files.iter().map(|file| file.fs.as_path()))
-        .collect();
-    let (mut kept, unused) = suppress::apply(findings, suppressions, |file| {
-        targets.contains(file.fs.as_path())
-    });
-    kept.extend(apply_settings(&workspace.settings, unused, &workspace.root));
-    kept
+        .collect()
 }
 
 /// The findings in report order, without repeats.
@@ -555,11 +576,10 @@ fn apply_baseline(workspace: &Workspace, deduped: Deduped) -> Baselined {
     let mut still_superseded = Vec::new();
     for finding in superseded {
         let recorded = matcher.records(&finding);
+        // Neither counted as hidden: a run without the baseline would not report it either.
         if grant_key(&finding).is_some_and(|key| still_replaced.contains(&key)) {
             still_superseded.push(finding);
-        } else if recorded {
-            hidden += 1;
-        } else {
+        } else if !recorded {
             restored.push(finding);
         }
     }

@@ -94,35 +94,41 @@ impl Settings {
         }
     }
 
-    /// The finding as the project wants it reported, or `None` when switched off. `root` is the
-    /// directory override paths are relative to.
-    pub fn apply(&self, mut diagnostic: Diagnostic, root: &Path) -> Option<Diagnostic> {
-        if !self.select.is_empty() && !self.select.iter().any(|key| names(key, &diagnostic)) {
+    /// The severity the project wants the finding reported with, or `None` when it is switched
+    /// off. `root` is the directory override paths are relative to.
+    pub fn apply(&self, diagnostic: &Diagnostic, root: &Path) -> Option<Severity> {
+        if !self.select.is_empty() && !self.select.iter().any(|key| names(key, diagnostic)) {
             return None;
         }
-        if self.ignore.iter().any(|key| names(key, &diagnostic)) {
+        if self.ignore.iter().any(|key| names(key, diagnostic)) {
             return None;
         }
-        if !apply_levels(&self.rules, &mut diagnostic) {
+        let mut severity = diagnostic.severity;
+        if !apply_levels(&self.rules, diagnostic, &mut severity) {
             return None;
         }
         for item in &self.overrides {
-            if !item.applies_to(&diagnostic, root) {
+            if !item.applies_to(diagnostic, root) {
                 continue;
             }
-            if item.ignore.iter().any(|key| names(key, &diagnostic)) {
+            if item.ignore.iter().any(|key| names(key, diagnostic)) {
                 return None;
             }
-            if !apply_levels(&item.rules, &mut diagnostic) {
+            if !apply_levels(&item.rules, diagnostic, &mut severity) {
                 return None;
             }
         }
-        Some(diagnostic)
+        Some(severity)
     }
 }
 
-/// Applies the most specific matching level (requirement, then pack, then rule); false for `off`.
-fn apply_levels(levels: &[(String, RuleSetting)], diagnostic: &mut Diagnostic) -> bool {
+/// Applies to `severity` the most specific level matching `diagnostic` (requirement, then pack,
+/// then rule); false for `off`.
+fn apply_levels(
+    levels: &[(String, RuleSetting)],
+    diagnostic: &Diagnostic,
+    severity: &mut Severity,
+) -> bool {
     let specificity = |key: &str| -> Option<u8> {
         let origin = diagnostic.origin.as_ref();
         if origin.is_some_and(|o| o.requirement == key) {
@@ -143,15 +149,15 @@ fn apply_levels(levels: &[(String, RuleSetting)], diagnostic: &mut Diagnostic) -
         None => true,
         Some((_, RuleSetting::Off)) => false,
         Some((_, RuleSetting::Error)) => {
-            diagnostic.severity = Severity::Error;
+            *severity = Severity::Error;
             true
         }
         Some((_, RuleSetting::Warning)) => {
-            diagnostic.severity = Severity::Warning;
+            *severity = Severity::Warning;
             true
         }
         Some((_, RuleSetting::Info)) => {
-            diagnostic.severity = Severity::Info;
+            *severity = Severity::Info;
             true
         }
     }

@@ -168,6 +168,11 @@ impl<'a> LineTracker<'a> {
         (line as u32 + 1, column)
     }
 
+    /// The number of lines (a final line break starts an empty last line).
+    pub fn line_count(&self) -> u32 {
+        self.line_starts.len() as u32
+    }
+
     /// Byte range of lines `first..=last` (1-based, clamped to the text), terminators included.
     pub fn lines(&self, first: u32, last: u32) -> (usize, usize) {
         let count = self.line_starts.len() as u32;
@@ -258,97 +263,6 @@ mod tests {
         );
         assert_eq!(display_path(Path::new("./c.xml"), Path::new("/x")), "c.xml");
     }
-}
-
-/// The source lines around a file's findings, kept with them so that reporters can show the source
-/// without reading the file again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Excerpt {
-    /// The file, as shown.
-    pub name: String,
-    /// Runs of whole lines, in file order, apart from each other.
-    pub chunks: Vec<Chunk>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chunk {
-    /// Byte offset of the first line in the file: span offsets count from the file's start.
-    pub offset: usize,
-    /// 1-based number of the first line.
-    pub line: u32,
-    pub text: String,
-}
-
-/// Places at most this many lines apart are shown in one block, with the lines between them; places
-/// further apart in separate blocks, so that what is shown does not grow with the distance.
-const NEARBY_LINES: u32 = 10;
-
-impl Excerpt {
-    /// The lines of `text` that the byte ranges `spans` cover, with `context` lines around each.
-    pub fn around(
-        name: &str,
-        text: &str,
-        tracker: &mut LineTracker<'_>,
-        spans: impl IntoIterator<Item = (u32, u32)>,
-        context: u32,
-    ) -> Excerpt {
-        let mut windows: Vec<(u32, u32)> = spans
-            .into_iter()
-            .map(|(start, end)| {
-                let first = tracker.locate(start as usize).0;
-                let last = tracker.locate(end.saturating_sub(1).max(start) as usize).0;
-                (first.saturating_sub(context).max(1), last + context)
-            })
-            .collect();
-        windows.sort_unstable();
-        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(windows.len());
-        for (first, last) in windows {
-            match merged.last_mut() {
-                Some(previous) if first <= previous.1 + 1 + NEARBY_LINES => {
-                    previous.1 = previous.1.max(last);
-                }
-                _ => merged.push((first, last)),
-            }
-        }
-        let chunks = merged
-            .into_iter()
-            .map(|(first, last)| {
-                let (start, end) = tracker.lines(first, last);
-                Chunk {
-                    offset: start,
-                    line: first,
-                    text: lone_cr_to_lf(&text[start..end]),
-                }
-            })
-            .collect();
-        Excerpt {
-            name: name.to_string(),
-            chunks,
-        }
-    }
-
-    /// The chunk holding the byte range `start..end` of the file.
-    pub fn chunk(&self, start: usize, end: usize) -> Option<&Chunk> {
-        self.chunks
-            .iter()
-            .find(|chunk| chunk.offset <= start && end <= chunk.offset + chunk.text.len())
-    }
-}
-
-/// XML ends a line at a lone `\r` (old Mac line end) too, and so does [`LineTracker`]; renderers
-/// that only end lines at `\n` would number lines differently and print the raw `\r`, which sends a
-/// terminal's cursor back over the line. `\r` and `\n` are both one byte: every offset stays valid.
-fn lone_cr_to_lf(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() != Some(&'\n') {
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The bytes of a file as read, kept while findings into it may still need locating.

@@ -15,6 +15,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::excerpt::Excerpt;
 use crate::registry::RuleId;
 use crate::source::{FileIndex, FilePath, LineTracker, Span};
 
@@ -35,6 +36,8 @@ pub struct Suppression {
     pub reason: String,
     /// The comment itself.
     pub comment: Span,
+    /// The source around the comment, for reporting the directive unused.
+    pub excerpt: Arc<Excerpt>,
     /// Byte range of the element a `disable-next` applies to.
     pub target: (u32, u32),
 }
@@ -95,12 +98,19 @@ pub fn scan(
                 let span = tracker.span(index, start, end);
                 match parse_directive(body) {
                     Ok((scope, rules, reason)) => {
+                        let excerpt = Excerpt::around(
+                            &file.display,
+                            text,
+                            &mut tracker,
+                            [(span.start, span.end)],
+                        );
                         let suppression = Suppression {
                             file: Arc::clone(file),
                             scope,
                             rules,
                             reason,
                             comment: span,
+                            excerpt: Arc::new(excerpt),
                             target: (0, text.len() as u32),
                         };
                         match scope {
@@ -201,17 +211,27 @@ fn parse_directive(body: &str) -> Result<(Scope, Vec<String>, String), String> {
 }
 
 /// Removes the findings that directives cover; returns what is left and an `unused-suppression`
-/// finding for each directive that covered nothing. `reportable` says whether a file's unused
-/// directives should be reported (files loaded only as members of an integration user are not).
+/// finding for each directive that covered nothing. A directive that covers a finding the project's
+/// settings switched off (`switched_off`) is not unused: the finding is still there. `reportable`
+/// says whether a file's unused directives should be reported (files loaded only as members of an
+/// integration user are not).
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
+    switched_off: &[Diagnostic],
     suppressions: &[Suppression],
     reportable: impl Fn(&FilePath) -> bool,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     if suppressions.is_empty() {
         return (diagnostics, Vec::new());
     }
-    let mut used = vec![false; suppressions.len()];
+    let mut used: Vec<bool> = suppressions
+        .iter()
+        .map(|suppression| {
+            switched_off
+                .iter()
+                .any(|finding| suppression.covers(finding))
+        })
+        .collect();
     let kept: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter(|diagnostic| {
@@ -234,19 +254,19 @@ pub fn apply(
             Scope::NextElement => "sflint-disable-next",
             Scope::File => "sflint-disable-file",
         };
-        unused.push(
-            Diagnostic::new(
-                RuleId::UnusedSuppression,
-                RuleId::UnusedSuppression.default_severity(),
-                Location::new(&suppression.file, suppression.comment),
-                format!(
-                    "{directive} {} suppresses nothing",
-                    suppression.rules.join(",")
-                ),
-            )
-            .with_help("Remove the directive: the finding it was written for is gone.")
-            .with_element(format!("suppression/{}", suppression.rules.join(","))),
-        );
+        let mut finding = Diagnostic::new(
+            RuleId::UnusedSuppression,
+            RuleId::UnusedSuppression.default_severity(),
+            Location::new(&suppression.file, suppression.comment),
+            format!(
+                "{directive} {} suppresses nothing",
+                suppression.rules.join(",")
+            ),
+        )
+        .with_help("Remove the directive: the finding it was written for is gone.")
+        .with_element(format!("suppression/{}", suppression.rules.join(",")));
+        finding.excerpt = Some(Arc::clone(&suppression.excerpt));
+        unused.push(finding);
     }
     (kept, unused)
 }

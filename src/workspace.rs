@@ -7,7 +7,8 @@
 //! file, `.forceignore`, directory walks, pack files, the baseline) and the only one that knows the
 //! working directory: every file is named here once, with the path reports show.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use crate::baseline::{self, Baseline};
 use crate::config::{self, LoadedConfig};
@@ -46,6 +47,8 @@ pub struct WorkspaceOptions {
     pub pack_options: Vec<String>,
     /// `--baseline FILE`: report only findings the baseline does not record.
     pub baseline: Option<PathBuf>,
+    /// Keep the source lines around each finding, for a report that shows them.
+    pub excerpts: bool,
 }
 
 impl WorkspaceOptions {
@@ -58,6 +61,7 @@ impl WorkspaceOptions {
             pack: None,
             pack_options: Vec::new(),
             baseline: None,
+            excerpts: false,
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct Workspace {
     pub others: Vec<Unit>,
     pub baseline: Option<BaselineInput>,
     pub threads: Option<usize>,
+    /// Keep the source lines around each finding.
+    pub excerpts: bool,
     /// What went wrong while setting up; the run still lints what it can.
     pub problems: Vec<Problem>,
 }
@@ -168,15 +174,15 @@ impl Workspace {
                 excludes: discover_options.excludes.clone(),
                 force_exclude: false,
             };
+            let linted: HashSet<&Path> = targets
+                .iter()
+                .map(|unit| unit.files[0].fs.as_path())
+                .collect();
             // Problems of the rest of the project are not this run's concern.
             discover::discover(&everything, cwd)
                 .units
                 .into_iter()
-                .filter(|unit| {
-                    !targets
-                        .iter()
-                        .any(|target| target.files[0].fs == unit.files[0].fs)
-                })
+                .filter(|unit| !linted.contains(unit.files[0].fs.as_path()))
                 .collect()
         } else {
             Vec::new()
@@ -215,6 +221,7 @@ impl Workspace {
             others,
             baseline,
             threads: options.threads,
+            excerpts: options.excerpts,
             problems,
         }
     }

@@ -885,3 +885,52 @@ Found 1 warning in 1 component (1 file).
 "
     );
 }
+
+/// A finding on a line of any length is shown with a window of that line, cut with `…`, at the
+/// file's own line and column: the report does not grow with the line, and the renderer never sees
+/// a column it cannot draw.
+#[test]
+fn human_report_cuts_long_lines_around_the_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\"><label>{}</label><userPermissions><enabled>true</enabled><name>ViewAllData</name></userPermissions><description>{}</description></PermissionSet>\n",
+        "x".repeat(200_000),
+        "y".repeat(200_000)
+    );
+    std::fs::write(dir.path().join("Long.permissionset-meta.xml"), &text).unwrap();
+    let column = text.find("<name>ViewAllData").unwrap() + 1;
+    let result = run(
+        dir.path(),
+        &[
+            "check",
+            "Long.permissionset-meta.xml",
+            "--isolated",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let window = format!(
+        "…{}</label><userPermissions><enabled>true</enabled><name>ViewAllData</name></userPermissions><description>{}…",
+        "x".repeat(12),
+        "y".repeat(29)
+    );
+    assert_eq!(
+        result.stdout,
+        format!(
+            "\
+view-all-data
+
+  ⚠ permission set Long grants ViewAllData (View All Data)
+   ╭─[Long.permissionset-meta.xml:1:{column}]
+ 1 │ {window}
+   ·                                                              ────────────┬───────────
+   ·                                                                          ╰── warning
+   ╰────
+  help: Grant View All Records on the objects that need it instead of View All Data.
+
+Found 1 warning in 1 component (1 file).
+"
+        )
+    );
+}

@@ -49,6 +49,7 @@ fn in_memory(workspace: &Workspace) -> Memory {
 fn same_report_from_memory(dir: &Path, paths: &[&str]) -> Report {
     let mut options = WorkspaceOptions::new(dir.to_path_buf());
     options.discover.paths = paths.iter().map(PathBuf::from).collect();
+    options.excerpts = true;
     let workspace = Workspace::load(&options);
     let from_disk = sflint::lint(&workspace, &Disk);
     let memory = in_memory(&workspace);

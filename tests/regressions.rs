@@ -974,3 +974,153 @@ source = "runbook"
     );
     assert_eq!(run.code, 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found in review of the new pipeline.
+// ---------------------------------------------------------------------------------------------
+
+/// A pre-commit run on one user's profile does not report another user's broken file, nor warn
+/// about it: neither is what the run was asked about.
+#[test]
+fn pre_commit_leaves_out_what_other_integrations_fail_to_read() {
+    let dir = broken_member_project();
+    let other_set = "force-app/main/default/permissionsets/Other.permissionset-meta.xml";
+    let other_profile = "force-app/main/default/profiles/Other.profile-meta.xml";
+    std::fs::write(dir.path().join(other_profile), PROFILE_XML).unwrap();
+    std::fs::write(
+        dir.path().join(other_set),
+        "<PermissionSet><oops></PermissionSet>\n",
+    )
+    .unwrap();
+    // Act-On's member parses now; "Other" holds the broken file.
+    std::fs::write(
+        dir.path().join(ACTON_INTEGRATION),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>ActOn Integration</label>\n</PermissionSet>\n",
+    )
+    .unwrap();
+    let config = dir.path().join("sflint.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[[integration]]\nname = \"Other\"\npack = \"act-on\"\nprofile = \"Other\"\npermission_sets = [\"Other\"]\n");
+    std::fs::write(&config, text).unwrap();
+
+    let (out, err, _) = concise(dir.path(), &[ACTON_INTEGRATION_PROFILE]);
+    assert!(!out.contains("Other.permissionset-meta.xml"), "{out}");
+    assert_eq!(err, "");
+    // A full run reports both, and says why Other is not checked.
+    let (out, err, code) = concise(dir.path(), &[]);
+    assert!(
+        out.contains(&format!("{other_set}:1:22: error invalid-xml")),
+        "{out}"
+    );
+    assert_eq!(
+        err,
+        format!(
+            "sflint: warning: sflint.toml: integration \"Other\" is not checked: permission set \"Other\" ({other_set}) does not parse (see the invalid-xml findings)\n"
+        )
+    );
+    assert_eq!(code, 1);
+}
+
+/// A directive that names a rule the project's settings switch off still has its finding: it is not
+/// reported as unused.
+#[test]
+fn a_directive_for_a_rule_switched_off_in_the_settings_is_not_unused() {
+    let dir = example();
+    let set = dir.path().join(MARKETING_SYNC);
+    let text = std::fs::read_to_string(&set).unwrap();
+    let marked = text.replacen(
+        "    <userPermissions>\n        <enabled>true</enabled>\n        <name>EditTasks</name>",
+        "    <!-- sflint-disable-next unknown-user-permission -- retired name, removed in SF-12 -->\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>EditTasks</name>",
+        1,
+    );
+    assert_ne!(marked, text);
+    std::fs::write(&set, marked).unwrap();
+    let config = dir.path().join("sflint.toml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("ignore = [\"unknown-user-permission\"]\n{settings}"),
+    )
+    .unwrap();
+    let (out, err, _) = concise(dir.path(), &[]);
+    assert!(!out.contains("unused-suppression"), "{out}");
+    assert!(!out.contains("unknown-user-permission"), "{out}");
+    assert_eq!(err, "");
+}
+
+/// An unused directive is shown with its source line, as every finding is.
+#[test]
+fn an_unused_directive_is_shown_with_its_source() {
+    let dir = example();
+    let set = dir.path().join(MARKETING_SYNC);
+    let text = std::fs::read_to_string(&set).unwrap();
+    std::fs::write(
+        &set,
+        text.replacen(
+            "</PermissionSet>",
+            "    <!-- sflint-disable-next duplicate-entry -- legacy -->\n    <description>x</description>\n</PermissionSet>",
+            1,
+        ),
+    )
+    .unwrap();
+    let output = assert_cmd::cargo::cargo_bin_cmd!("sflint")
+        .current_dir(dir.path())
+        .args(["check", "--color", "never", MARKETING_SYNC])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    let unused = out
+        .split("\n\n")
+        .skip_while(|block| !block.starts_with("unused-suppression"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        unused.contains("│     <!-- sflint-disable-next duplicate-entry -- legacy -->\n"),
+        "{unused}"
+    );
+}
+
+/// The baseline's count of hidden findings is what a run without it reports.
+#[test]
+fn baselined_findings_are_counted_as_reported() {
+    let dir = example();
+    let plain = assert_cmd::cargo::cargo_bin_cmd!("sflint")
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let reported = serde_json::from_slice::<Value>(&plain.stdout).unwrap()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .len();
+    let generated = assert_cmd::cargo::cargo_bin_cmd!("sflint")
+        .current_dir(dir.path())
+        .args(["check", "--generate-baseline", "baseline.json"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8(generated.stderr).unwrap();
+    assert!(
+        said.starts_with(&format!(
+            "sflint: recorded {reported} findings in baseline.json"
+        )),
+        "{said}"
+    );
+    let (out, _, code) = concise(dir.path(), &["--baseline", "baseline.json"]);
+    assert_eq!((out.as_str(), code), ("", 0));
+    let summary = assert_cmd::cargo::cargo_bin_cmd!("sflint")
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--baseline",
+            "baseline.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(summary.stdout)
+            .unwrap()
+            .contains(&format!("; {reported} findings hidden by the baseline.")),
+    );
+}

@@ -13,7 +13,7 @@ use miette::{
 use super::RenderOptions;
 use crate::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::Excerpt;
+use crate::excerpt::Excerpt;
 
 /// Wide enough for element paths and help sentences, fixed so that output does not depend on the
 /// terminal.
@@ -57,8 +57,8 @@ pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     Ok(())
 }
 
-/// A finding's excerpt as miette reads source: spans are offsets into the whole file, lines count
-/// from its first line.
+/// A finding's excerpt as miette reads source: offsets are excerpt coordinates (see
+/// [`Excerpt::map`]), line and column numbers the file's.
 struct ExcerptSource(Arc<Excerpt>);
 
 impl SourceCode for ExcerptSource {
@@ -68,26 +68,35 @@ impl SourceCode for ExcerptSource {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let chunk = self
+        let block = self
             .0
-            .chunk(span.offset(), span.offset() + span.len())
+            .block(span.offset(), span.offset() + span.len())
             .ok_or(MietteError::OutOfBounds)?;
-        let local = SourceSpan::new((span.offset() - chunk.offset).into(), span.len());
+        let local = SourceSpan::new((span.offset() - block.offset).into(), span.len());
         let contents =
-            chunk
+            block
                 .text
                 .as_str()
                 .read_span(&local, context_lines_before, context_lines_after)?;
-        let lines_before = chunk.line as usize - 1;
+        let lines_before = block.line as usize - 1;
+        // Without context, the column is that of the span itself (the report's `path:line:col`):
+        // the file's column, also on a line shown cut.
+        let column = if context_lines_before == 0 {
+            block
+                .column_at(contents.span().offset())
+                .map_or(contents.column(), |column| column as usize - 1)
+        } else {
+            contents.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.name.clone(),
             contents.data(),
             SourceSpan::new(
-                (contents.span().offset() + chunk.offset).into(),
+                (contents.span().offset() + block.offset).into(),
                 contents.span().len(),
             ),
             contents.line() + lines_before,
-            contents.column(),
+            column,
             contents.line_count() + lines_before,
         )))
     }
@@ -143,27 +152,27 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let source = self.source.as_ref()?;
-        // A span the excerpt does not hold (it cannot happen for spans the parser made) is shown
-        // empty at its start rather than failing the report.
-        let clamp = |span: crate::source::Span| -> SourceSpan {
-            let (start, end) = (span.start as usize, span.end as usize);
-            if source.0.chunk(start, end).is_some() {
-                SourceSpan::new(start.into(), end - start)
-            } else {
-                SourceSpan::new(start.into(), 0)
-            }
+        let excerpt = &self.source.as_ref()?.0;
+        // A place the excerpt does not show (it cannot happen for spans the parser made) gets no
+        // label rather than failing the report.
+        let shown = |span: crate::source::Span| -> Option<SourceSpan> {
+            let (start, end) = excerpt.map(span.start as usize, span.end as usize)?;
+            Some(SourceSpan::new(start.into(), end - start))
         };
         let location = &self.diagnostic.location;
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(self.diagnostic.severity.to_string()),
-            clamp(location.span),
-        )];
+        let mut labels: Vec<LabeledSpan> = shown(location.span)
+            .map(|span| {
+                LabeledSpan::new_primary_with_span(Some(self.diagnostic.severity.to_string()), span)
+            })
+            .into_iter()
+            .collect();
         for related in &self.diagnostic.related {
-            if related.location.path == location.path {
+            if related.location.path == location.path
+                && let Some(span) = shown(related.location.span)
+            {
                 labels.push(LabeledSpan::new_with_span(
                     Some(related.message.clone()),
-                    clamp(related.location.span),
+                    span,
                 ));
             }
         }
