@@ -4,7 +4,6 @@
 //! asked (bad arguments or configuration, a missing path, an unreadable file), even if it linted the
 //! rest.
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -154,7 +153,7 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
 
     /// Record every current finding in FILE and exit with 0: adopt sflint on an existing project.
-    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "format", "output"])]
     pub generate_baseline: Option<PathBuf>,
 }
 
@@ -177,12 +176,19 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A reader that stopped early (`sflint rules | head`) got what it wanted.
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("sflint: error: {error}");
+            say(format_args!("sflint: error: {error}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// Writes one line to standard error. A standard error that cannot be written (closed, full) must
+/// not cost the report on standard output, nor the exit code: the line is dropped.
+pub fn say(line: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 fn with_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<ExitCode> {
@@ -195,10 +201,10 @@ fn with_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Resu
 
 fn run_rule(id: &str, format: ListFormat) -> io::Result<ExitCode> {
     if let Some(retired) = crate::registry::retired(id) {
-        eprintln!(
+        say(format_args!(
             "sflint: error: rule {id:?} was retired in {}: {}",
             retired.since, retired.instead
-        );
+        ));
         return Ok(ExitCode::from(2));
     }
     match crate::registry::RuleId::from_id(id) {
@@ -212,7 +218,9 @@ fn run_rule(id: &str, format: ListFormat) -> io::Result<ExitCode> {
             let hint = crate::registry::suggest(id, known)
                 .map(|known| format!(" (did you mean {known}?)"))
                 .unwrap_or_default();
-            eprintln!("sflint: error: unknown rule {id:?}{hint}; `sflint rules` lists them");
+            say(format_args!(
+                "sflint: error: unknown rule {id:?}{hint}; `sflint rules` lists them"
+            ));
             Ok(ExitCode::from(2))
         }
     }
@@ -222,17 +230,25 @@ fn run_init(path: Option<PathBuf>, force: bool) -> io::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
     let start = crate::discover::absolute(path.as_deref().unwrap_or(&cwd), &cwd);
     if !start.is_dir() {
-        eprintln!("sflint: error: {}: not a directory", start.display());
+        say(format_args!(
+            "sflint: error: {}: not a directory",
+            start.display()
+        ));
         return Ok(ExitCode::from(2));
     }
     let starter = crate::init::starter(&start);
     let shown = crate::source::display_path(&starter.path, &cwd);
-    if starter.path.exists() && !force {
-        eprintln!("sflint: error: {shown} already exists (use --force to overwrite it)");
+    // `symlink_metadata`: a dangling link exists too, and is not written through.
+    if starter.path.symlink_metadata().is_ok() && !force {
+        say(format_args!(
+            "sflint: error: {shown} already exists (use --force to overwrite it)"
+        ));
         return Ok(ExitCode::from(2));
     }
-    std::fs::write(&starter.path, &starter.text)
-        .map_err(|error| io::Error::new(error.kind(), format!("cannot write {shown}: {error}")))?;
+    if let Err(message) = crate::output::write_atomically(&starter.path, starter.text.as_bytes()) {
+        say(format_args!("sflint: error: {message}"));
+        return Ok(ExitCode::from(2));
+    }
     let declared = if starter.declared.is_empty() {
         "no integration user declared yet: edit it to add yours".to_string()
     } else {
@@ -241,7 +257,7 @@ fn run_init(path: Option<PathBuf>, force: bool) -> io::Result<ExitCode> {
             starter.declared.join(", ")
         )
     };
-    eprintln!("sflint: wrote {shown}; {declared}");
+    say(format_args!("sflint: wrote {shown}; {declared}"));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -250,7 +266,7 @@ fn run_pack(reference: &str) -> io::Result<ExitCode> {
     match crate::packs::resolve(reference, &cwd, &cwd) {
         Ok(pack) => with_stdout(|out| explain::show_pack(&pack, out)),
         Err(problem) => {
-            eprintln!("{problem}");
+            say(problem);
             Ok(ExitCode::from(2))
         }
     }
@@ -279,34 +295,10 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let workspace = Workspace::load(&options);
     let result = crate::lint(&workspace, &crate::fileset::Disk);
     for problem in &result.problems {
-        eprintln!("{problem}");
+        say(problem);
     }
     if let Some(path) = &args.generate_baseline {
-        let recorded: Vec<_> = result
-            .diagnostics
-            .iter()
-            .chain(&result.superseded)
-            .cloned()
-            .collect();
-        let baseline = crate::baseline::Baseline::of(&recorded, &result.root);
-        std::fs::write(path, baseline.to_json()).map_err(|error| {
-            io::Error::new(
-                error.kind(),
-                format!("cannot write {}: {error}", path.display()),
-            )
-        })?;
-        eprintln!(
-            "sflint: recorded {} in {} ({}); check with --baseline {}",
-            report::plural(result.diagnostics.len(), "finding"),
-            path.display(),
-            report::plural(baseline.findings.len(), "entry"),
-            path.display()
-        );
-        return Ok(if result.has_fatal_problem() {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        });
+        return Ok(ExitCode::from(generate_baseline(path, &result)));
     }
 
     let format = args.format.unwrap_or(Format::Human);
@@ -314,20 +306,26 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         color: args.output.is_none() && use_color(args.color, io::stdout().is_terminal()),
         quiet: args.quiet,
     };
-    match &args.output {
-        Some(path) => {
-            let file = File::create(path).map_err(|error| {
-                io::Error::new(
-                    error.kind(),
-                    format!("cannot write {}: {error}", path.display()),
-                )
-            })?;
-            let mut out = BufWriter::new(file);
-            report::render(format, &result, render_options, &mut out)?;
-            out.flush()?;
+    let found = exit_code(&result, &args);
+    let written = match &args.output {
+        Some(path) => write_report(path, format, &result, render_options),
+        None => with_stdout(|out| report::render(format, &result, render_options, out))
+            .map(|_| ())
+            .map_err(|error| match error.kind() {
+                io::ErrorKind::BrokenPipe => NotWritten::ReaderGone,
+                _ => NotWritten::Failed(format!("cannot write the report: {error}")),
+            }),
+    };
+    match written {
+        Ok(()) => {}
+        // The reader stopped early (`sflint check | head`): the exit code still says what was
+        // found, and never that all is well.
+        Err(NotWritten::ReaderGone) => {
+            return Ok(ExitCode::from(if found == 0 { 2 } else { found }));
         }
-        None => {
-            with_stdout(|out| report::render(format, &result, render_options, out))?;
+        Err(NotWritten::Failed(message)) => {
+            say(format_args!("sflint: error: {message}"));
+            return Ok(ExitCode::from(2));
         }
     }
     if format == Format::Github
@@ -339,7 +337,56 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             &report::github::summary_markdown(&result),
         )?;
     }
-    Ok(exit_code(&result, &args))
+    Ok(ExitCode::from(found))
+}
+
+/// Why a report did not reach its reader.
+enum NotWritten {
+    /// Standard output was closed by its reader.
+    ReaderGone,
+    Failed(String),
+}
+
+/// `-o FILE`: the whole report, or nothing.
+fn write_report(
+    path: &std::path::Path,
+    format: Format,
+    result: &Report,
+    options: RenderOptions,
+) -> Result<(), NotWritten> {
+    crate::output::check_destination(path, "report").map_err(NotWritten::Failed)?;
+    let mut text = Vec::new();
+    report::render(format, result, options, &mut text)
+        .map_err(|error| NotWritten::Failed(format!("cannot render the report: {error}")))?;
+    crate::output::write_atomically(path, &text).map_err(NotWritten::Failed)
+}
+
+/// `--generate-baseline FILE`: records every finding (and those a more precise one replaced); the
+/// exit code is 2 when the file could not be written or the run had problems.
+fn generate_baseline(path: &std::path::Path, result: &Report) -> u8 {
+    let recorded: Vec<_> = result
+        .diagnostics
+        .iter()
+        .chain(&result.superseded)
+        .cloned()
+        .collect();
+    let baseline = crate::baseline::Baseline::of(&recorded, &result.root);
+    let written = crate::output::check_destination(path, "baseline")
+        .and_then(|()| crate::output::write_atomically(path, baseline.to_json().as_bytes()));
+    if let Err(message) = written {
+        say(format_args!(
+            "sflint: error: {message}; no baseline was recorded"
+        ));
+        return 2;
+    }
+    say(format_args!(
+        "sflint: recorded {} in {} ({}); check with --baseline {}",
+        report::plural(result.diagnostics.len(), "finding"),
+        path.display(),
+        report::plural(baseline.findings.len(), "entry"),
+        path.display()
+    ));
+    if result.has_fatal_problem() { 2 } else { 0 }
 }
 
 /// Appends `text` to the job summary file, never truncating it: earlier steps and earlier tools of
@@ -359,12 +406,13 @@ pub fn append_step_summary(path: &std::path::Path, text: &str) -> io::Result<()>
     file.write_all(text.as_bytes()).map_err(error)
 }
 
-fn exit_code(result: &Report, args: &CheckArgs) -> ExitCode {
+/// 2 for problems, else 1 for findings at or above `--fail-on` (unless `--exit-zero`), else 0.
+fn exit_code(result: &Report, args: &CheckArgs) -> u8 {
     if result.has_fatal_problem() {
-        return ExitCode::from(2);
+        return 2;
     }
     if args.exit_zero {
-        return ExitCode::SUCCESS;
+        return 0;
     }
     let threshold = match args.fail_on.unwrap_or(FailOn::Error) {
         FailOn::Error => Severity::Error,
@@ -375,9 +423,9 @@ fn exit_code(result: &Report, args: &CheckArgs) -> ExitCode {
         .iter()
         .any(|diagnostic| diagnostic.severity >= threshold)
     {
-        ExitCode::from(1)
+        1
     } else {
-        ExitCode::SUCCESS
+        0
     }
 }
 

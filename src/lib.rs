@@ -22,6 +22,7 @@ pub(crate) mod init;
 pub(crate) mod integrations;
 pub(crate) mod load;
 pub mod model;
+pub(crate) mod output;
 pub mod packs;
 pub(crate) mod pipeline;
 pub mod problem;

@@ -1,0 +1,263 @@
+//! Hostile repositories and broken environments: whatever a committed file holds and wherever the
+//! output goes, sflint does not crash, loses no report, writes nothing it was not asked to, reads
+//! nothing outside the project unasked, and prints no string of the repository that a terminal or a
+//! CI log would take as a command. Each test runs the real binary: the one this build makes, or the
+//! one `SFLINT_BIN` names, so that the same tests can be run against an older build to show what
+//! they catch (`SFLINT_BIN=path/to/old/sflint cargo test --test hostile`).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const PROJECT: &str = r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#;
+const SETS: &str = "force-app/main/default/permissionsets";
+
+fn sflint() -> Command {
+    let binary =
+        std::env::var_os("SFLINT_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_sflint").into());
+    let mut command = Command::new(binary);
+    command.env_remove("CLICOLOR_FORCE").env_remove("NO_COLOR");
+    command.env_remove("GITHUB_STEP_SUMMARY");
+    command
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sfdx-project.json"), PROJECT).unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn permission_set(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Set</label>\n{body}</PermissionSet>\n"
+    )
+}
+
+fn user_permission(name: &str) -> String {
+    format!(
+        "    <userPermissions>\n        <enabled>true</enabled>\n        <name>{name}</name>\n    </userPermissions>\n"
+    )
+}
+
+/// A project with one error (an unknown permission) and one warning (View All Data).
+fn one_error_project() -> tempfile::TempDir {
+    project(&[(
+        &format!("{SETS}/Ops.permissionset-meta.xml"),
+        &permission_set(&(user_permission("ManageFlow") + &user_permission("ViewAllData"))),
+    )])
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let output = sflint().current_dir(dir).args(args).output().unwrap();
+    Run {
+        code: output.status.code().expect("killed by a signal"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+// Broken environments.
+
+#[test]
+fn a_full_standard_error_loses_neither_the_report_nor_the_exit_code() {
+    let dir = one_error_project();
+    let expected = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(expected.code, 1);
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let output = sflint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "concise", "missing-path"])
+        .stderr(full)
+        .output()
+        .unwrap();
+    // The missing path is a problem (exit 2) that cannot even be said; the report still comes.
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "No findings in 0 components (0 files).\n"
+    );
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let output = sflint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "concise"])
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected.stdout);
+}
+
+#[test]
+fn a_closed_standard_error_loses_neither_the_report_nor_the_exit_code() {
+    let dir = one_error_project();
+    let mut child = sflint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "concise", "missing-path", "."])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("error unknown-user-permission"), "{stdout}");
+}
+
+#[test]
+fn a_reader_that_stops_early_does_not_turn_errors_into_success() {
+    // Enough findings that the report outgrows the pipe's buffer.
+    let body: String = (0..3000)
+        .map(|index| user_permission(&format!("Unknown{index}")))
+        .collect();
+    let dir = project(&[(
+        &format!("{SETS}/Many.permissionset-meta.xml"),
+        &permission_set(&body),
+    )]);
+    // `sflint check | head -1`: the findings are warnings (unknown names without a close match), so
+    // with `--fail-on warning` the exit code is 1; without it nothing reaches the threshold, but a
+    // report that was not read whole is not a success either: 2.
+    for (args, expected) in [
+        (&["check", "--fail-on", "warning"][..], 1),
+        (&["check"][..], 2),
+    ] {
+        let mut child = sflint()
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert_eq!(first, "unknown-user-permission\n");
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(expected), "{args:?}");
+    }
+}
+
+// Files written.
+
+#[test]
+fn the_report_and_the_baseline_never_replace_a_project_file() {
+    let dir = one_error_project();
+    let target = format!("{SETS}/Ops.permissionset-meta.xml");
+    let before = std::fs::read(dir.path().join(&target)).unwrap();
+    let report = run(dir.path(), &["check", "-o", &target]);
+    assert_eq!(report.code, 2);
+    assert_eq!(
+        report.stderr,
+        format!(
+            "sflint: error: refusing to write the report to {target}: it is a file of the project, not an output\n"
+        )
+    );
+    let baseline = run(
+        dir.path(),
+        &["check", "--generate-baseline", "sfdx-project.json"],
+    );
+    assert_eq!(baseline.code, 2);
+    assert_eq!(
+        baseline.stderr,
+        "sflint: error: refusing to write the baseline to sfdx-project.json: it is a file of the project, not an output; no baseline was recorded\n"
+    );
+    assert_eq!(std::fs::read(dir.path().join(&target)).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("sfdx-project.json")).unwrap(),
+        PROJECT
+    );
+}
+
+#[test]
+fn a_baseline_that_cannot_be_written_leaves_the_old_one_and_says_so() {
+    let dir = one_error_project();
+    std::fs::create_dir(dir.path().join("baseline.json")).unwrap();
+    let failed = run(
+        dir.path(),
+        &["check", "--generate-baseline", "baseline.json"],
+    );
+    assert_eq!(failed.code, 2);
+    assert_eq!(
+        failed.stderr,
+        "sflint: error: cannot write baseline.json: it is a directory; it was left unchanged; no baseline was recorded\n"
+    );
+    let nowhere = run(
+        dir.path(),
+        &["check", "--generate-baseline", "no/such/dir/baseline.json"],
+    );
+    assert_eq!(nowhere.code, 2);
+    assert!(
+        nowhere
+            .stderr
+            .ends_with("it was left unchanged; no baseline was recorded\n"),
+        "{}",
+        nowhere.stderr
+    );
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".sflint-"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn generate_baseline_refuses_the_options_it_would_ignore() {
+    let dir = one_error_project();
+    for extra in [["--format", "json"], ["-o", "report.txt"]] {
+        let mut args = vec!["check", "--generate-baseline", "baseline.json"];
+        args.extend(extra);
+        let refused = run(dir.path(), &args);
+        assert_eq!(refused.code, 2, "{extra:?}");
+        assert!(
+            refused.stderr.contains("cannot be used with"),
+            "{}",
+            refused.stderr
+        );
+        assert!(!dir.path().join("baseline.json").exists());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn init_does_not_write_through_a_dangling_link() {
+    let dir = project(&[]);
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("planted.toml");
+    std::os::unix::fs::symlink(&target, dir.path().join("sflint.toml")).unwrap();
+    let refused = run(dir.path(), &["init"]);
+    assert_eq!(refused.code, 2);
+    assert_eq!(
+        refused.stderr,
+        "sflint: error: sflint.toml already exists (use --force to overwrite it)\n"
+    );
+    let forced = run(dir.path(), &["init", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(!target.exists(), "nothing was created outside the project");
+    let written = dir.path().join("sflint.toml");
+    assert!(!written.symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::read_to_string(written)
+            .unwrap()
+            .contains("[[integration]]")
+    );
+}
