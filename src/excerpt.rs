@@ -10,6 +10,7 @@
 //! and within a block offsets count in the text shown. [`Excerpt::map`] turns a span of the file
 //! into these coordinates.
 
+use crate::escape;
 use crate::source::LineTracker;
 
 /// Lines of context shown above and below a place.
@@ -204,10 +205,15 @@ impl Block {
             self.text.push_str(MARKER);
         }
         let text_start = self.text.len();
+        let shown = &text[shown_start..shown_end];
         // Lines end with `\n` whatever ended them in the file (`\r\n`, or a lone `\r`, which XML
         // and the parser count as a line end): renderers end lines at `\n` only, and a raw `\r`
         // sends a terminal's cursor back over the line.
-        self.text.push_str(&text[shown_start..shown_end]);
+        if shown.chars().any(|c| c != '\t' && escape::is_unsafe(c)) {
+            self.text.extend(shown.chars().map(stand_in));
+        } else {
+            self.text.push_str(shown);
+        }
         if shown_end < line_end {
             self.text.push_str(MARKER);
         }
@@ -247,6 +253,20 @@ impl Block {
             .or(self.lines.first())?;
         let shown = &self.text[line.text_start..offset.max(line.text_start)];
         Some(line.column + shown.chars().count() as u32)
+    }
+}
+
+/// What a line shows for a character that could act on a terminal or change how the line reads
+/// (DEL, C1 controls, bidirectional overrides; the parser refuses the other controls): a visible
+/// character of the same length in bytes, so that offsets and columns still line up. Tabs stay.
+fn stand_in(c: char) -> char {
+    if c == '\t' || !escape::is_unsafe(c) {
+        return c;
+    }
+    match c.len_utf8() {
+        1 => '?',
+        2 => '\u{bf}',
+        _ => '\u{fffd}',
     }
 }
 
@@ -366,6 +386,14 @@ mod tests {
         let whole = excerpt(&text, &[(0, text.len())]);
         assert_eq!(whole.blocks.len(), 1);
         assert_eq!(whole.blocks[0].text, "<a>\n<l0/>\n");
+    }
+
+    #[test]
+    fn characters_that_act_on_terminals_are_shown_as_stand_ins_of_their_length() {
+        let text = "<a>\u{202e}x\u{9b}y\u{7f}\tz</a>\n";
+        let shown = excerpt(text, &[(0, 3)]);
+        assert_eq!(shown.blocks[0].text, "<a>\u{fffd}x\u{bf}y?\tz</a>\n");
+        assert_eq!(shown.blocks[0].text.len(), text.len());
     }
 
     #[test]

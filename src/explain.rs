@@ -158,17 +158,19 @@ pub fn list_packs(json: bool, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `sflint pack ID`: what a pack requires, in words an admin reads.
+/// Every string of the pack is escaped: a pack file can come from the repository.
 pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<()> {
+    use crate::escape::text as e;
     let header = &pack.file.pack;
-    writeln!(out, "# {} ({})", header.name, header.id)?;
+    writeln!(out, "# {} ({})", e(&header.name), e(&header.id))?;
     writeln!(out)?;
-    writeln!(out, "{}.", capitalise(&header.summary))?;
+    writeln!(out, "{}.", e(&capitalise(&header.summary)))?;
     writeln!(out)?;
-    write!(out, "Source: {}", header.source.title)?;
+    write!(out, "Source: {}", e(&header.source.title))?;
     if let Some(url) = &header.source.url {
-        write!(out, " <{url}>")?;
+        write!(out, " <{}>", e(url))?;
     }
-    writeln!(out, ", read {}", header.source.retrieved)?;
+    writeln!(out, ", read {}", e(&header.source.retrieved.to_string()))?;
     writeln!(out, "Confidence: {}", header.confidence.as_str())?;
     if header.grants_on == crate::packs::file::GrantsOn::Profile {
         writeln!(
@@ -187,18 +189,19 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
         writeln!(out, "## Options ([integration.options] in sflint.toml)")?;
         for option in &pack.file.options {
             let default = match &option.default {
-                Some(value) => format!(" (default: {value})"),
+                Some(value) => format!(" (default: {})", e(&value.to_string())),
                 None => " (required)".to_string(),
             };
             let choices = if option.choices.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", option.choices.join(" | "))
+                format!(" [{}]", e(&option.choices.join(" | ")))
             };
             writeln!(
                 out,
                 "- {}{choices}{default}: {}",
-                option.id, option.description
+                e(&option.id),
+                e(&option.description)
             )?;
         }
     }
@@ -208,20 +211,20 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
         let when = requirement
             .when
             .as_ref()
-            .map(|when| when.describe())
+            .map(|when| e(&when.describe()).into_owned())
             .unwrap_or_default();
         writeln!(
             out,
             "- {} ({}){when}: {}",
-            pack.requirement_id(requirement),
+            e(&pack.requirement_id(requirement)),
             requirement.level.as_str(),
-            requirement.kind.describe()
+            e(&requirement.kind.describe())
         )?;
         writeln!(
             out,
             "  \"{}\" ({})",
-            requirement.why.trim(),
-            requirement.source.trim()
+            e(requirement.why.trim()),
+            e(requirement.source.trim())
         )?;
     }
     if !pack.file.allows.is_empty() {
@@ -231,9 +234,9 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
             writeln!(
                 out,
                 "- {}: \"{}\" ({})",
-                allow.permission.get_ref(),
-                allow.why,
-                allow.source
+                e(allow.permission.get_ref()),
+                e(&allow.why),
+                e(&allow.source)
             )?;
         }
     }
@@ -241,7 +244,7 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
         writeln!(out)?;
         writeln!(out, "## Notes")?;
         for note in &header.notes {
-            writeln!(out, "- {note}")?;
+            writeln!(out, "- {}", e(note))?;
         }
     }
     Ok(())

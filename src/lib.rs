@@ -15,6 +15,7 @@ pub mod cli;
 pub(crate) mod config;
 pub mod diagnostic;
 pub(crate) mod discover;
+pub mod escape;
 pub mod excerpt;
 pub mod explain;
 pub mod fileset;

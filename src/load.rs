@@ -47,8 +47,8 @@ pub fn load(unit: &Unit, files: &dyn FileSet) -> LoadedUnit {
                 continue;
             }
         };
-        // The text of a file that decodes is kept even if it does not parse: its invalid-xml
-        // finding shows the source.
+        // The text of a file that decodes is kept even if it does not parse, so that its
+        // invalid-xml finding shows the source; but only when it is permission metadata at all.
         let mut decoded = false;
         let parsed = parse::decode(&bytes, index).and_then(|text| {
             decoded = true;
@@ -74,7 +74,10 @@ pub fn load(unit: &Unit, files: &dyn FileSet) -> LoadedUnit {
                     Some(other) => other,
                 });
             }
-            Err(error) => loaded.diagnostics.push(invalid_xml(file, error)),
+            Err(error) => {
+                decoded &= error.in_metadata;
+                loaded.diagnostics.push(invalid_xml(file, error));
+            }
         }
         if decoded {
             let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {

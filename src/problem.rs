@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::escape;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ProblemLevel {
     Warning,
@@ -52,7 +54,7 @@ impl fmt::Display for Problem {
         };
         write!(f, "sflint: {level}: ")?;
         if let Some(path) = &self.path {
-            write!(f, "{path}")?;
+            write!(f, "{}", escape::text(path))?;
             if let Some(line) = self.line {
                 write!(f, ":{line}")?;
                 if let Some(column) = self.column {
@@ -61,6 +63,6 @@ impl fmt::Display for Problem {
             }
             write!(f, ": ")?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", escape::text(&self.message))
     }
 }

@@ -893,7 +893,7 @@ Found 1 warning in 1 component (1 file).
 fn human_report_cuts_long_lines_around_the_finding() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\"><label>{}</label><userPermissions><enabled>true</enabled><name>ViewAllData</name></userPermissions><description>{}</description></PermissionSet>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\"><description>{}</description><userPermissions><enabled>true</enabled><name>ViewAllData</name></userPermissions><description>{}</description></PermissionSet>\n",
         "x".repeat(200_000),
         "y".repeat(200_000)
     );
@@ -911,8 +911,8 @@ fn human_report_cuts_long_lines_around_the_finding() {
     );
     assert_eq!(result.code, 0, "{}", result.stderr);
     let window = format!(
-        "…{}</label><userPermissions><enabled>true</enabled><name>ViewAllData</name></userPermissions><description>{}…",
-        "x".repeat(12),
+        "…{}</description><userPermissions><enabled>true</enabled><name>ViewAllData</name></userPermissions><description>{}…",
+        "x".repeat(6),
         "y".repeat(29)
     );
     assert_eq!(

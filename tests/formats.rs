@@ -119,7 +119,7 @@ fn github_annotations_come_errors_first_escaped_then_every_finding_as_a_log_line
         "force-app/b.profile-meta.xml:1:1: info unverifiable-requirement did you mean it?\n",
         "force-app/b.profile-meta.xml:2:1: error missing-api-enabled api enabled missing [Act-On]\n",
         "force-app/x%y,z:w.permissionset-meta.xml:3:5: warning view-all-data permission set X grants ViewAllData\n",
-        "force-app/x%y,z:w.permissionset-meta.xml:9:5: error object-access-dependency edit on 50%: Lead, Contact  line two\n",
+        "force-app/x%y,z:w.permissionset-meta.xml:9:5: error object-access-dependency edit on 50%: Lead, Contact\\r\\nline two\n",
         "Found 2 errors, 1 warning and 1 info in 2 components (2 files).\n",
     );
     assert_eq!(github_output(&mixed(), OPTIONS, None), expected);

@@ -261,3 +261,179 @@ fn init_does_not_write_through_a_dangling_link() {
             .contains("[[integration]]")
     );
 }
+
+// Injection.
+
+/// Every line of `text` that begins with `::`, which GitHub Actions reads as a workflow command.
+fn command_lines(text: &str) -> Vec<&str> {
+    text.lines().filter(|line| line.starts_with("::")).collect()
+}
+
+/// Bytes a terminal acts on: escape, bell, the C1 control sequence introducer, backspace.
+fn terminal_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| matches!(c, '\u{1b}' | '\u{7}' | '\u{9b}' | '\u{8}' | '\u{202e}'))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn no_string_of_the_repository_becomes_a_workflow_command_or_a_terminal_control() {
+    let newline_name = format!("{SETS}/x\n::error file=a.xml::forged.permissionset-meta.xml");
+    let command_name = format!("{SETS}/::warning file=b.xml::forged.permissionset-meta.xml");
+    let escape_name = format!("{SETS}/bell\u{7}\u{1b}[2J.permissionset-meta.xml");
+    let body = permission_set(&(user_permission("ViewAllData") + &user_permission("ManageFlow")));
+    let dir = project(&[
+        (&newline_name, &body),
+        (&command_name, &body),
+        (&escape_name, &body),
+        (
+            // A label with a right-to-left override: valid XML, shown with a stand-in.
+            &format!("{SETS}/Bidi.permissionset-meta.xml"),
+            &permission_set(&user_permission("ViewAll\u{202e}Data")),
+        ),
+        (
+            "sflint.toml",
+            "[[integration]]\nname = \"Ops\\n::error::forged\\u001b[31m\"\npack = \"act-on\"\npermission_sets = [\"Bidi\"]\n",
+        ),
+    ]);
+    for format in ["human", "concise", "json", "sarif", "github"] {
+        let run = run(dir.path(), &["check", "--format", format]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert_eq!(terminal_controls(&run.stdout), [], "{format}");
+        assert_eq!(terminal_controls(&run.stderr), [], "{format}");
+        assert_eq!(command_lines(&run.stderr), Vec::<&str>::new(), "{format}");
+        let commands = command_lines(&run.stdout);
+        if format == "github" {
+            // One annotation a finding, and nothing else.
+            let findings = run
+                .stdout
+                .lines()
+                .filter(|line| line.starts_with("force-app/") || line.starts_with("./::"))
+                .count();
+            assert_eq!(commands.len(), findings, "{}", run.stdout);
+            for command in commands {
+                // `::severity file=PATH,line=N,col=N,title=sflint(RULE)::message`: the path is a
+                // property with its `:` escaped, so the command ends where sflint ended it; what
+                // follows is the message, which may hold anything on this one line.
+                let properties = command[2..].split("::").next().unwrap();
+                let (severity, rest) = properties.split_once(" file=").unwrap();
+                assert!(
+                    matches!(severity, "error" | "warning" | "notice"),
+                    "{command}"
+                );
+                let fields: Vec<&str> = rest.rsplitn(4, ',').collect();
+                assert_eq!(fields.len(), 4, "{command}");
+                assert!(fields[0].starts_with("title=sflint("), "{command}");
+                assert!(
+                    fields[1].starts_with("col=") && fields[2].starts_with("line="),
+                    "{command}"
+                );
+                assert!(!fields[3].contains(':'), "{command}");
+            }
+        } else {
+            assert_eq!(commands, Vec::<&str>::new(), "{format}:\n{}", run.stdout);
+        }
+    }
+    let concise = run(dir.path(), &["check", "--format", "concise"]);
+    assert!(
+        concise.stdout.contains(
+            "x\\n::error file=a.xml::forged.permissionset-meta.xml:6:9: warning view-all-data"
+        ),
+        "{}",
+        concise.stdout
+    );
+    assert!(
+        concise
+            .stdout
+            .contains("bell\\u{7}\\u{1b}[2J.permissionset-meta.xml:6:9"),
+        "{}",
+        concise.stdout
+    );
+    // A file named on the command line is shown as named: one that starts like a command is led
+    // by `./`.
+    let forged = "::warning file=b.xml::forged.permissionset-meta.xml";
+    std::fs::write(dir.path().join(forged), &body).unwrap();
+    let named = run(
+        dir.path(),
+        &["check", "--format", "concise", "--isolated", forged],
+    );
+    assert!(
+        named
+            .stdout
+            .starts_with(&format!("./{forged}:6:9: warning view-all-data")),
+        "{}",
+        named.stdout
+    );
+    assert_eq!(command_lines(&named.stdout), Vec::<&str>::new());
+}
+
+#[test]
+fn stale_baseline_entries_are_printed_escaped() {
+    let dir = one_error_project();
+    std::fs::write(
+        dir.path().join("baseline.json"),
+        r#"{"version": 1, "findings": [{"rule": "view-all-data", "path": "a\n::error::forged\u001b[31m", "element": "e", "message": ""}]}"#,
+    )
+    .unwrap();
+    let run = run(
+        dir.path(),
+        &[
+            "check",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(
+        run.stderr,
+        "sflint: warning: baseline.json: stale baseline entry: view-all-data a\\n::error::forged\\u{1b}[31m e no longer found; regenerate with --generate-baseline\n"
+    );
+}
+
+#[test]
+fn control_characters_are_refused_however_they_are_written() {
+    for (written, code_point) in [
+        ("&#27;", "U+001B"),
+        ("&#x7;", "U+0007"),
+        ("&#xFFFF;", "U+FFFF"),
+    ] {
+        let dir = project(&[(
+            &format!("{SETS}/Refs.permissionset-meta.xml"),
+            &permission_set(&user_permission(&format!("View{written}AllData"))),
+        )]);
+        let run = run(dir.path(), &["check", "--format", "concise"]);
+        assert_eq!(run.code, 1);
+        assert_eq!(
+            run.stdout,
+            format!(
+                "{SETS}/Refs.permissionset-meta.xml:6:19: error invalid-xml character reference {written} stands for {code_point}, which is not allowed in XML\nFound 1 error in 0 components (1 file).\n"
+            ),
+            "{written}"
+        );
+    }
+}
+
+#[test]
+fn a_value_no_name_comes_near_is_refused_and_never_echoed() {
+    let dir = project(&[(
+        &format!("{SETS}/Huge.permissionset-meta.xml"),
+        &permission_set(&user_permission(&"A".repeat(2_000_000))),
+    )]);
+    for format in ["concise", "human", "json"] {
+        let run = run(dir.path(), &["check", "--format", format]);
+        assert_eq!(run.code, 1);
+        assert!(
+            run.stdout.len() < 4_000,
+            "{format}: {} bytes",
+            run.stdout.len()
+        );
+        assert!(
+            run.stdout
+                .contains("<name> holds 2000000 characters, more than any Salesforce name"),
+            "{format}: {}",
+            run.stdout
+        );
+    }
+}

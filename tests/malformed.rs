@@ -493,10 +493,10 @@ fn whole_project_reports_every_broken_file_and_lints_the_rest() {
 fn ten_megabyte_text_node() {
     let project = scratch_project();
     let mut text = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <description>",
     );
     text.push_str(&"é".repeat(5_000_000));
-    text.push_str("</label><userPermissions><enabled>true</enabled><name>Xyzzy</name></userPermissions>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>ViewAllData</name>\n    </userPermissions>\n</PermissionSet>\n");
+    text.push_str("</description><userPermissions><enabled>true</enabled><name>Xyzzy</name></userPermissions>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>ViewAllData</name>\n    </userPermissions>\n</PermissionSet>\n");
     assert!(text.len() > 10_000_000);
     std::fs::write(
         project
@@ -510,7 +510,7 @@ fn ten_megabyte_text_node() {
     assert_eq!(
         run.stdout,
         "\
-force-app/main/default/permissionsets/Big.permissionset-meta.xml:3:5000060: warning unknown-user-permission user permission Xyzzy in permission set Big is not in the catalog
+force-app/main/default/permissionsets/Big.permissionset-meta.xml:3:5000072: warning unknown-user-permission user permission Xyzzy in permission set Big is not in the catalog
 force-app/main/default/permissionsets/Big.permissionset-meta.xml:6:9: warning view-all-data permission set Big grants ViewAllData (View All Data)
 "
         .to_string()

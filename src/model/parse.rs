@@ -32,6 +32,10 @@ pub enum Expect {
 pub struct ParseError {
     pub message: String,
     pub span: Span,
+    /// Whether the file had the root element of the metadata expected, so that its text is
+    /// permission metadata and may be shown; a file that is not (a link to a credentials file named
+    /// like metadata, say) is never quoted.
+    pub in_metadata: bool,
 }
 
 /// A problem inside an otherwise usable file.
@@ -58,6 +62,7 @@ pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
                 line: 1,
                 column: 1,
             },
+            in_metadata: false,
         });
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
@@ -72,6 +77,7 @@ pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
                 bytes[valid]
             ),
             span: tracker.span(file, valid, valid + 1),
+            in_metadata: false,
         }
     })?;
     // NUL and the other C0 controls are valid UTF-8 but not XML characters, and quick-xml does not
@@ -91,9 +97,16 @@ pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
         return Err(ParseError {
             message,
             span: LineTracker::new(text).span(file, at, at + 1),
+            in_metadata: false,
         });
     }
     Ok(text)
+}
+
+/// XML 1.0's `Char`: tab, line feed, carriage return, and everything from U+0020 but the surrogates
+/// (which a `char` cannot hold) and U+FFFE, U+FFFF.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
 }
 
 /// The offset of the first C0 control character other than tab, line feed and carriage return.
@@ -120,6 +133,10 @@ fn first_control_character(bytes: &[u8]) -> Option<usize> {
 pub fn parse(text: &str, file: FileIndex, expect: Expect) -> Result<Parsed, ParseError> {
     Parser::new(text, file).run(expect)
 }
+
+/// The longest value read into the model: API names are at most 80 characters, labels 255, and
+/// `Object.Field` names stay well under this.
+const MAX_VALUE_BYTES: usize = 1024;
 
 /// The element currently being filled in, at entry level.
 enum Entry {
@@ -256,6 +273,8 @@ struct Parser<'a> {
     /// those a finding points at (see `source::resolve`).
     tracker: Option<LineTracker<'a>>,
     issues: Vec<ParseIssue>,
+    /// Set once the root element is known to be the metadata expected.
+    in_metadata: bool,
 }
 
 /// Root elements of the beta decomposed layout whose single entry is the root itself.
@@ -296,6 +315,7 @@ impl<'a> Parser<'a> {
             file,
             tracker: None,
             issues: Vec::new(),
+            in_metadata: false,
         }
     }
 
@@ -347,6 +367,7 @@ impl<'a> Parser<'a> {
         ParseError {
             message: message.into(),
             span: self.located(span),
+            in_metadata: self.in_metadata,
         }
     }
 
@@ -370,9 +391,11 @@ impl<'a> Parser<'a> {
                 return Err(ParseError {
                     message,
                     span: self.located(root_span),
+                    in_metadata: false,
                 });
             }
         };
+        self.in_metadata = true;
         if !root_is_empty {
             if SINGLE_ENTRY_ROOTS.contains(&root_local) {
                 self.read_single_entry_root(&mut body, root_local, root_span)?;
@@ -682,6 +705,15 @@ impl<'a> Parser<'a> {
             return Ok(c);
         }
         match reference.resolve_char_ref() {
+            // The characters XML forbids are forbidden however they are written: `&#27;` is no
+            // more allowed than the byte itself (and would reach terminals in messages).
+            Ok(Some(c)) if !is_xml_char(c) => Err(self.error_at(
+                start,
+                format!(
+                    "character reference &{name}; stands for U+{:04X}, which is not allowed in XML",
+                    c as u32
+                ),
+            )),
             Ok(Some(c)) => Ok(c),
             Ok(None) => Err(self.error_at(
                 start,
@@ -718,10 +750,25 @@ impl<'a> Parser<'a> {
         self.issue(mark, end, message);
     }
 
+    /// A value no metadata name comes near: reported, and left out of the model so that messages
+    /// quoting names stay short.
+    fn too_long(&mut self, name: &[u8], value: &str, mark: Mark, end: usize) {
+        let element = String::from_utf8_lossy(name);
+        let message = format!(
+            "<{element}> holds {} characters, more than any Salesforce name ({MAX_VALUE_BYTES} bytes at most are read)",
+            value.chars().count()
+        );
+        self.issue(mark, end, message);
+    }
+
     fn issue(&mut self, mark: Mark, end: usize, message: String) {
         let span = self.span_from(mark, end);
         let span = self.located(span);
-        self.issues.push(ParseIssue { message, span });
+        self.issues.push(ParseIssue {
+            message,
+            span,
+            in_metadata: true,
+        });
     }
 
     /// An `xsd:boolean` (`true`, `false`, `1`, `0`; case-insensitive as retrieved files say `True`),
@@ -763,6 +810,10 @@ impl<'a> Parser<'a> {
     }
 
     fn set_scalar(&mut self, body: &mut Body, name: &[u8], value: &str, mark: Mark, end: usize) {
+        if value.len() > MAX_VALUE_BYTES {
+            self.too_long(name, value, mark, end);
+            return;
+        }
         let span = self.span_from(mark, end);
         let text = || Spanned::new(value.trim().to_string(), span);
         match body {
@@ -804,6 +855,10 @@ impl<'a> Parser<'a> {
     }
 
     fn set_field(&mut self, entry: &mut Entry, name: &[u8], value: &str, mark: Mark, end: usize) {
+        if value.len() > MAX_VALUE_BYTES {
+            self.too_long(name, value, mark, end);
+            return;
+        }
         let span = self.span_from(mark, end);
         let text = || Spanned::new(value.trim().to_string(), span);
         match entry {

@@ -11,6 +11,7 @@ use std::io::{self, Write};
 use super::RenderOptions;
 use crate::Report;
 use crate::diagnostic::{Diagnostic, Severity, Tally};
+use crate::escape;
 
 /// Rows of the by-file table at most: a step summary larger than 1 MiB is rejected whole, and a
 /// project with thousands of failing files is better read through SARIF anyway.
@@ -46,11 +47,13 @@ fn write_annotation(diagnostic: &Diagnostic, out: &mut dyn Write) -> io::Result<
     writeln!(
         out,
         "::{command} file={},line={},col={},title={}::{}",
-        escape_property(diagnostic.path()),
+        escape::text(&escape_property(diagnostic.path())),
         diagnostic.line(),
         diagnostic.column(),
         escape_property(&format!("sflint({})", diagnostic.rule)),
-        escape_data(&annotation_message(diagnostic)),
+        // Line breaks become %0D%0A, which GitHub shows as line breaks inside the annotation;
+        // whatever else could act on the log is escaped.
+        escape::text(&escape_data(&annotation_message(diagnostic))),
     )
 }
 
@@ -180,7 +183,7 @@ fn table(
 
 /// A table cell of plain text: a `|` would split the cell and a line break would end the table.
 fn cell(text: &str) -> String {
-    text.replace(['\r', '\n'], " ").replace('|', "\\|")
+    escape::text(text).replace('|', "\\|")
 }
 
 /// A table cell in a code span, for rule ids and paths (`_` and `*` in file names stay literal). GFM
@@ -210,6 +213,6 @@ mod tests {
     fn code_spans_survive_pipes_and_backticks() {
         assert_eq!(code("a|b"), "`a\\|b`");
         assert_eq!(code("a`b"), "`` a`b ``");
-        assert_eq!(cell("x\ny"), "x y");
+        assert_eq!(cell("x\ny"), "x\\ny");
     }
 }

@@ -13,6 +13,7 @@ use miette::{
 use super::RenderOptions;
 use crate::Report;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::escape;
 use crate::excerpt::Excerpt;
 
 /// Wide enough for element paths and help sentences, fixed so that output does not depend on the
@@ -34,7 +35,11 @@ pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> i
         let report = Shown { diagnostic, source };
         let mut text = String::new();
         if handler.render_report(&mut text, &report).is_err() {
-            text = format!("{}: {}\n", diagnostic.rule, diagnostic.message);
+            text = format!(
+                "{}: {}\n",
+                diagnostic.rule,
+                escape::text(&diagnostic.message)
+            );
         }
         out.write_all(text.as_bytes())?;
         for related in &diagnostic.related {
@@ -42,8 +47,8 @@ pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> i
                 writeln!(
                     out,
                     "  note: {} at {}:{}:{}",
-                    related.message,
-                    related.location.path.display,
+                    escape::text(&related.message),
+                    escape::text(&related.location.path.display),
                     related.location.span.line,
                     related.location.span.column
                 )?;
@@ -89,7 +94,7 @@ impl SourceCode for ExcerptSource {
             contents.column()
         };
         Ok(Box::new(MietteSpanContents::new_named(
-            self.0.name.clone(),
+            escape::text(&self.0.name).into_owned(),
             contents.data(),
             SourceSpan::new(
                 (contents.span().offset() + block.offset).into(),
@@ -117,9 +122,14 @@ impl fmt::Debug for Shown<'_> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)?;
+        f.write_str(&escape::text(&self.diagnostic.message))?;
         if let Some(origin) = &self.diagnostic.origin {
-            write!(f, " [{} / {}]", origin.integration, origin.requirement)?;
+            write!(
+                f,
+                " [{} / {}]",
+                escape::text(&origin.integration),
+                escape::text(&origin.requirement)
+            )?;
         }
         Ok(())
     }
@@ -144,7 +154,7 @@ impl miette::Diagnostic for Shown<'_> {
         self.diagnostic
             .help
             .as_ref()
-            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+            .map(|help| Box::new(escape::text(help)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -171,7 +181,7 @@ impl miette::Diagnostic for Shown<'_> {
                 && let Some(span) = shown(related.location.span)
             {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(related.message.clone()),
+                    Some(escape::text(&related.message).into_owned()),
                     span,
                 ));
             }

@@ -74,6 +74,6 @@ pub fn render(result: &Report, out: &mut dyn Write) -> io::Result<()> {
         },
         diagnostics: result.diagnostics.iter().map(Entry::from).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    crate::escape::write_json(&mut *out, &document)?;
     writeln!(out)
 }

@@ -230,7 +230,7 @@ pub fn render(result: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
             results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    crate::escape::write_json(&mut *out, &log)?;
     writeln!(out)
 }
 
