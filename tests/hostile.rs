@@ -437,3 +437,93 @@ fn a_value_no_name_comes_near_is_refused_and_never_echoed() {
         );
     }
 }
+
+/// The hook as `.pre-commit-hooks.yaml` defines it, run by the real `pre-commit` (when installed;
+/// `.ci/run` installs it and sets `SFLINT_REQUIRE_PRE_COMMIT` so that CI never skips this) with the
+/// built binary in place of `sflint`, on a commit holding files named like options.
+#[test]
+fn the_pre_commit_hook_reads_file_names_as_paths_whatever_they_look_like() {
+    let available = Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !available {
+        assert!(
+            std::env::var_os("SFLINT_REQUIRE_PRE_COMMIT").is_none(),
+            "pre-commit is required here"
+        );
+        eprintln!("skipped: pre-commit is not installed");
+        return;
+    }
+    let hooks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    let field = |name: &str| -> String {
+        hooks
+            .lines()
+            .find_map(|line| line.trim().strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("the hook has no {name}"))
+            .to_string()
+    };
+    let entry = field("entry").replacen("sflint", env!("CARGO_BIN_EXE_sflint"), 1);
+    let args: serde_json::Value = serde_json::from_str(&field("args")).unwrap();
+    let files = field("files").trim_matches('\'').to_string();
+    // YAML reads JSON: the hook as a local one, running the binary of this build.
+    let config = serde_json::json!({"repos": [{"repo": "local", "hooks": [{
+        "id": "sflint", "name": "sflint", "entry": entry, "args": args, "files": files,
+        "language": "system", "require_serial": true,
+    }]}]});
+
+    let dir = one_error_project();
+    let victim = "Victim.permissionset-meta.xml";
+    let victim_text = permission_set(&user_permission("ApiEnabled"));
+    std::fs::write(dir.path().join(victim), &victim_text).unwrap();
+    for planted in [
+        format!("--output={victim}"),
+        "--exclude=*.permissionset-meta.xml".to_string(),
+        "--exit-zero.permissionset-meta.xml".to_string(),
+    ] {
+        std::fs::write(dir.path().join(&planted), permission_set("")).unwrap();
+    }
+    std::fs::write(
+        dir.path().join(".pre-commit-config.yaml"),
+        serde_json::to_string_pretty(&config).unwrap(),
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "--all"]);
+    let run = Command::new("pre-commit")
+        .current_dir(dir.path())
+        .args(["run", "--all-files", "--color", "never"])
+        .env("PRE_COMMIT_HOME", dir.path().join(".pre-commit-cache"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    // The error in Ops fails the hook: no planted name switched it off or sent the report away.
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("sflint...") && stdout.contains("Failed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("error unknown-user-permission")
+            || stdout.contains("unknown-user-permission"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(victim)).unwrap(),
+        victim_text,
+        "the report was not written over the victim"
+    );
+}
