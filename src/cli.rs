@@ -114,6 +114,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub force_exclude: bool,
 
+    /// Follow symbolic links that lead outside the project (by default they are skipped with a
+    /// warning: a link named like metadata could point at any file on the machine).
+    #[arg(long)]
+    pub follow_external_links: bool,
+
     /// When to use colour.
     #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
@@ -279,6 +284,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             paths: args.paths.clone(),
             excludes: args.exclude.clone(),
             force_exclude: args.force_exclude,
+            follow_external_links: args.follow_external_links,
         },
         threads: args.threads.map(usize::from),
         cwd,

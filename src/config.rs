@@ -128,7 +128,9 @@ impl LoadedConfig {
 pub fn find(start: &Path) -> Option<PathBuf> {
     for dir in start.ancestors() {
         let candidate = dir.join(CONFIG_FILE);
-        if candidate.is_file() {
+        // Anything by that name is the configuration: one that cannot be read (a FIFO, a dangling
+        // link) is an error, not a run with default settings.
+        if candidate.symlink_metadata().is_ok() {
             return Some(candidate);
         }
         if dir.join(PROJECT_FILE).is_file() || dir.join(".git").exists() {
@@ -141,8 +143,8 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 /// Reads and validates a configuration file.
 pub fn load(path: &Path, cwd: &Path) -> Result<LoadedConfig, Problem> {
     let shown = display_path(path, cwd);
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| Problem::error(Some(shown.clone()), format!("cannot read: {error}")))?;
+    let text = crate::fileset::read_text(path)
+        .map_err(|message| Problem::error(Some(shown.clone()), message))?;
     let config = parse(&text).map_err(|(message, line, column)| {
         Problem::error(Some(shown.clone()), message).at(line, column)
     })?;

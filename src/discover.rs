@@ -11,6 +11,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
+use crate::fileset::{Disk, FileSet};
 use crate::model::MetadataKind;
 use crate::problem::Problem;
 use crate::project::{self, Project};
@@ -50,6 +51,8 @@ pub struct DiscoverOptions {
     pub excludes: Vec<String>,
     /// Apply `.forceignore` and excludes to files named explicitly too.
     pub force_exclude: bool,
+    /// Follow symbolic links that lead outside the project (`--follow-external-links`).
+    pub follow_external_links: bool,
 }
 
 /// Decides whether a path is left out: `.forceignore` (gitignore semantics, relative to the
@@ -74,13 +77,25 @@ impl Filter {
             let _ = builder.add_line(None, pattern);
         }
         let forceignore_path = root.join(".forceignore");
-        if forceignore_path.is_file()
-            && let Some(error) = builder.add(&forceignore_path)
-        {
-            problems.push(Problem::warning(
-                Some(display_path(&forceignore_path, cwd)),
-                format!("some patterns could not be read: {error}"),
-            ));
+        if forceignore_path.symlink_metadata().is_ok() {
+            // Read with the limits of every file sflint reads (a regular file, not a FIFO or a
+            // device), then handed over line by line.
+            match Disk.read(&forceignore_path) {
+                Ok(bytes) => {
+                    for line in String::from_utf8_lossy(&bytes).lines() {
+                        if let Err(error) = builder.add_line(Some(forceignore_path.clone()), line) {
+                            problems.push(Problem::warning(
+                                Some(display_path(&forceignore_path, cwd)),
+                                format!("some patterns could not be read: {error}"),
+                            ));
+                        }
+                    }
+                }
+                Err(message) => problems.push(Problem::warning(
+                    Some(display_path(&forceignore_path, cwd)),
+                    format!("ignored: {message}"),
+                )),
+            }
         }
         let forceignore = builder.build().unwrap_or_else(|error| {
             problems.push(Problem::warning(
@@ -163,7 +178,6 @@ pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
 }
 
 pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
-    let mut discovery = Discovery::default();
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
         vec![cwd.to_path_buf()]
     } else {
@@ -173,20 +187,27 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
             .map(|path| absolute(path, cwd))
             .collect()
     };
+    let mut scan = Scan {
+        options,
+        cwd,
+        problems: Vec::new(),
+        collector: Collector::default(),
+        roots: BTreeMap::new(),
+    };
 
     // Paths may lie in different projects, and the first one may not exist: each path is scanned with
     // the project around it. The result carries the first path's project.
     let mut projects = BTreeMap::new();
+    let mut project_of_first = None;
     if let Some(root) = paths.first().and_then(|first| project::find_root(first)) {
-        discovery.project = project_at(&root, &mut projects, &mut discovery.problems, cwd);
+        project_of_first = project_at(&root, &mut projects, &mut scan.problems, cwd);
     }
 
-    let mut collector = Collector::default();
     for path in &paths {
         let project_root = project::find_root(path);
         let project = project_root
             .as_deref()
-            .and_then(|root| project_at(root, &mut projects, &mut discovery.problems, cwd));
+            .and_then(|root| project_at(root, &mut projects, &mut scan.problems, cwd));
         let root = project_root.unwrap_or_else(|| {
             if path.is_dir() {
                 path.clone()
@@ -194,51 +215,190 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
                 path.parent().map(Path::to_path_buf).unwrap_or_default()
             }
         });
-        let filter = Filter::new(&root, &options.excludes, &mut discovery.problems, cwd);
+        scan.path(path, &root, project.as_ref());
+    }
+    let Scan {
+        mut problems,
+        collector,
+        ..
+    } = scan;
+    let (units, unreadable_names) = collector.into_units(cwd);
+    for (path, named) in unreadable_names {
+        let message = "skipped: the file name is not valid UTF-8, which no metadata name is";
+        let shown = Some(display_path(&path, cwd));
+        // Named on the command line, it was asked for: not linting it is an error.
+        problems.push(if named {
+            Problem::error(shown, message)
+        } else {
+            Problem::warning(shown, message)
+        });
+    }
+    Discovery {
+        project: project_of_first,
+        units,
+        problems,
+    }
+}
+
+/// One discovery: what it was asked, and what it found so far.
+struct Scan<'o> {
+    options: &'o DiscoverOptions,
+    cwd: &'o Path,
+    problems: Vec<Problem>,
+    collector: Collector,
+    /// Per root: its filter (`.forceignore` and excludes, built once however many paths lie under
+    /// it) and its real location, which symbolic links must not leave.
+    roots: BTreeMap<PathBuf, (Filter, Option<PathBuf>)>,
+}
+
+impl Scan<'_> {
+    fn path(&mut self, path: &Path, root: &Path, project: Option<&Project>) {
+        if !self.roots.contains_key(root) {
+            let filter = Filter::new(root, &self.options.excludes, &mut self.problems, self.cwd);
+            let boundary = std::fs::canonicalize(root).ok();
+            self.roots.insert(root.to_path_buf(), (filter, boundary));
+        }
         let metadata = match std::fs::metadata(path) {
             Ok(metadata) => metadata,
             Err(error) => {
-                discovery.problems.push(Problem::error(
-                    Some(display_path(path, cwd)),
+                self.problems.push(Problem::error(
+                    Some(display_path(path, self.cwd)),
                     if error.kind() == std::io::ErrorKind::NotFound {
                         "no such file or directory".to_string()
                     } else {
                         error.to_string()
                     },
                 ));
-                continue;
+                return;
             }
         };
         if metadata.is_dir() {
-            let roots = scan_roots(path, project.as_ref());
-            if roots.is_empty() {
-                discovery.problems.push(Problem::warning(
-                    Some(display_path(path, cwd)),
+            let dirs = scan_roots(path, project);
+            if dirs.is_empty() {
+                self.problems.push(Problem::warning(
+                    Some(display_path(path, self.cwd)),
                     "nothing to lint: no package directory of sfdx-project.json lies here",
                 ));
             }
-            for dir in roots {
-                walk(&dir, &filter, &mut collector, &mut discovery.problems, cwd);
+            for dir in dirs {
+                self.walk(&dir, root);
             }
-        } else {
-            if options.force_exclude && filter.is_excluded(path, false) {
+            return;
+        }
+        let (filter, _) = &self.roots[root];
+        if self.options.force_exclude && filter.is_excluded(path, false) {
+            return;
+        }
+        if !self.inside(path, root) {
+            return;
+        }
+        match bundle_part(path) {
+            Some(bundle) => self.walk(&bundle, root),
+            None => self.collector.add_file(path.to_path_buf(), true),
+        }
+    }
+
+    /// Whether `path` really lies inside the project at `root` (or links may leave it); a path
+    /// that leads out is reported and skipped. Symbolic links are followed anywhere else on the
+    /// machine only when asked: a link named like metadata must not make sflint read and quote,
+    /// say, a credentials file.
+    fn inside(&mut self, path: &Path, root: &Path) -> bool {
+        if self.options.follow_external_links {
+            return true;
+        }
+        let Some(boundary) = &self.roots[root].1 else {
+            return true;
+        };
+        match std::fs::canonicalize(path) {
+            Ok(real) if !real.starts_with(boundary) => {
+                self.problems.push(Problem::warning(
+                    Some(display_path(path, self.cwd)),
+                    format!(
+                        "skipped: a symbolic link to {}, outside the project (--follow-external-links follows it)",
+                        real.display()
+                    ),
+                ));
+                false
+            }
+            // Broken links and loops are reported by the walk.
+            _ => true,
+        }
+    }
+
+    fn walk(&mut self, dir: &Path, root: &Path) {
+        if !self.inside(dir, root) {
+            return;
+        }
+        let mut entries = WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = entries.next() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    self.walk_error(&error);
+                    continue;
+                }
+            };
+            let file_type = entry.file_type();
+            let excluded = entry.depth() > 0
+                && self.roots[root]
+                    .0
+                    .is_excluded(entry.path(), file_type.is_dir());
+            let left = !excluded
+                && entry.depth() > 0
+                && entry.path_is_symlink()
+                && !self.inside(entry.path(), root);
+            if excluded || left {
+                if file_type.is_dir() {
+                    entries.skip_current_dir();
+                }
                 continue;
             }
-            if let Some(bundle) = bundle_part(path) {
-                walk(
-                    &bundle,
-                    &filter,
-                    &mut collector,
-                    &mut discovery.problems,
-                    cwd,
-                );
-            } else {
-                collector.add_file(path.clone());
+            if file_type.is_file() {
+                self.collector.add_file(entry.into_path(), false);
+            } else if file_type.is_dir()
+                && entry.depth() > 0
+                && let Some(name) = entry.file_name().to_str()
+                && MetadataKind::from_file_name(name).is_some()
+            {
+                self.problems.push(Problem::warning(
+                    Some(display_path(entry.path(), self.cwd)),
+                    "skipped: a directory named like a metadata file",
+                ));
             }
         }
     }
-    discovery.units = collector.into_units(cwd);
-    discovery
+
+    fn walk_error(&mut self, error: &walkdir::Error) {
+        let cwd = self.cwd;
+        let path = error.path().map(|path| display_path(path, cwd));
+        if let Some(ancestor) = error.loop_ancestor() {
+            self.problems.push(Problem::warning(
+                path,
+                format!(
+                    "skipped: symbolic link loop back to {}",
+                    display_path(ancestor, cwd)
+                ),
+            ));
+        } else if error.path().is_some_and(is_symlink_cycle) {
+            self.problems
+                .push(Problem::warning(path, "skipped: symbolic link loop"));
+        } else if error
+            .io_error()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+        {
+            self.problems
+                .push(Problem::warning(path, "skipped: broken symbolic link"));
+        } else {
+            let message = error
+                .io_error()
+                .map_or_else(|| error.to_string(), ToString::to_string);
+            self.problems
+                .push(Problem::error(path, format!("cannot read: {message}")));
+        }
+    }
 }
 
 /// The project whose root is `root`, read once however many paths lie in it; a project file that
@@ -252,7 +412,15 @@ fn project_at(
     projects
         .entry(root.to_path_buf())
         .or_insert_with(|| match Project::load(root) {
-            Ok(project) => Some(project),
+            Ok(project) => {
+                for entry in &project.bad_entries {
+                    problems.push(
+                        Problem::error(Some(display_path(&entry.path, cwd)), &entry.message)
+                            .at(entry.line, entry.column),
+                    );
+                }
+                Some(project)
+            }
             Err(error) => {
                 problems.push(
                     Problem::error(Some(display_path(&error.path, cwd)), error.message)
@@ -280,65 +448,6 @@ fn scan_roots(dir: &Path, project: Option<&Project>) -> Vec<PathBuf> {
         }
     }
     roots
-}
-
-fn walk(
-    dir: &Path,
-    filter: &Filter,
-    collector: &mut Collector,
-    problems: &mut Vec<Problem>,
-    cwd: &Path,
-) {
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !filter.is_excluded(entry.path(), entry.file_type().is_dir())
-        });
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let file_type = entry.file_type();
-                if file_type.is_file() {
-                    collector.add_file(entry.into_path());
-                } else if file_type.is_dir()
-                    && entry.depth() > 0
-                    && let Some(name) = entry.file_name().to_str()
-                    && MetadataKind::from_file_name(name).is_some()
-                {
-                    problems.push(Problem::warning(
-                        Some(display_path(entry.path(), cwd)),
-                        "skipped: a directory named like a metadata file",
-                    ));
-                }
-            }
-            Err(error) => {
-                let path = error.path().map(|path| display_path(path, cwd));
-                if let Some(ancestor) = error.loop_ancestor() {
-                    problems.push(Problem::warning(
-                        path,
-                        format!(
-                            "skipped: symbolic link loop back to {}",
-                            display_path(ancestor, cwd)
-                        ),
-                    ));
-                } else if error.path().is_some_and(is_symlink_cycle) {
-                    problems.push(Problem::warning(path, "skipped: symbolic link loop"));
-                } else if error
-                    .io_error()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-                {
-                    problems.push(Problem::warning(path, "skipped: broken symbolic link"));
-                } else {
-                    let message = error
-                        .io_error()
-                        .map_or_else(|| error.to_string(), ToString::to_string);
-                    problems.push(Problem::error(path, format!("cannot read: {message}")));
-                }
-            }
-        }
-    }
 }
 
 /// Whether `path` is a symbolic link that only ever leads to other links (`a -> b -> a`, or a link to
@@ -394,25 +503,38 @@ fn bundle_part(path: &Path) -> Option<PathBuf> {
 struct Collector {
     singles: BTreeSet<(PathBuf, MetadataKind, String)>,
     bundles: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+    /// Files that look like metadata but whose names are not UTF-8, and whether each was named.
+    unreadable_names: BTreeMap<PathBuf, bool>,
 }
 
 impl Collector {
-    fn add_file(&mut self, path: PathBuf) {
+    /// Adds a file if it is metadata; `named` when it was given on the command line.
+    fn add_file(&mut self, path: PathBuf, named: bool) {
         if let Some(bundle) = bundle_part(&path) {
             self.bundles.entry(bundle).or_default().insert(path);
             return;
         }
-        let Some(file_name) = path.file_name().and_then(OsStr::to_str) else {
+        let Some(file_name) = path.file_name() else {
             return;
         };
-        if let Some((kind, name)) = MetadataKind::from_file_name(file_name) {
-            let name = name.to_string();
-            self.singles.insert((path, kind, name));
+        match file_name.to_str() {
+            Some(file_name) => {
+                if let Some((kind, name)) = MetadataKind::from_file_name(file_name) {
+                    let name = name.to_string();
+                    self.singles.insert((path, kind, name));
+                }
+            }
+            None => {
+                if MetadataKind::from_file_name(&file_name.to_string_lossy()).is_some() {
+                    *self.unreadable_names.entry(path).or_default() |= named;
+                }
+            }
         }
     }
 
-    /// The units found, each file named once with its display path (relative to `cwd`).
-    fn into_units(self, cwd: &Path) -> Vec<Unit> {
+    /// The units found, each file named once with its display path (relative to `cwd`), and the
+    /// files skipped for their names.
+    fn into_units(self, cwd: &Path) -> (Vec<Unit>, BTreeMap<PathBuf, bool>) {
         let mut units: Vec<Unit> = self
             .singles
             .into_iter()
@@ -445,7 +567,7 @@ impl Collector {
             });
         }
         units.sort_by(|a, b| a.files[0].fs.cmp(&b.files[0].fs));
-        units
+        (units, self.unreadable_names)
     }
 }
 

@@ -31,6 +31,13 @@ impl FileSet for Disk {
     }
 }
 
+/// A text file of the project (`sflint.toml`, a pack, a baseline, `sfdx-project.json`), read with the
+/// limits of metadata files: a regular file of at most [`MAX_FILE_BYTES`], never a FIFO or a device,
+/// in UTF-8.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    String::from_utf8(Disk.read(path)?).map_err(|_| "cannot read: not valid UTF-8".to_string())
+}
+
 fn too_large(bytes: u64) -> String {
     format!("skipped: {bytes} bytes is larger than the {MAX_FILE_BYTES} byte limit")
 }

@@ -17,6 +17,10 @@ pub struct Project {
     /// preset.
     pub decomposed_permission_sets: bool,
     pub source_api_version: Option<String>,
+    /// `packageDirectories` entries that cannot be scanned (missing, not a directory, outside the
+    /// project), left out of `package_dirs`. A directory that is a symbolic link leading out of the
+    /// project is judged by discovery, which may be told to follow it.
+    pub bad_entries: Vec<ProjectError>,
 }
 
 /// `sfdx-project.json` could not be read or understood.
@@ -69,8 +73,8 @@ impl Project {
             column,
             message,
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|io| error(None, None, format!("cannot read: {io}")))?;
+        let text =
+            crate::fileset::read_text(&path).map_err(|message| error(None, None, message))?;
         let file: ProjectFile = serde_json::from_str(&text).map_err(|json| {
             error(
                 Some(json.line()),
@@ -85,11 +89,42 @@ impl Project {
                 "packageDirectories is missing or empty".to_string(),
             ));
         }
-        let package_dirs = file
-            .package_directories
-            .iter()
-            .map(|dir| root.join(dir.path.trim_start_matches("./")))
-            .collect();
+        let mut package_dirs = Vec::new();
+        let mut bad_entries = Vec::new();
+        let mut search_from = text.find("\"packageDirectories\"").unwrap_or(0);
+        for entry in &file.package_directories {
+            // Where the entry is written, for the message: its value, after the previous one.
+            let quoted = serde_json::to_string(&entry.path).unwrap_or_default();
+            let at = text[search_from..]
+                .find(&quoted)
+                .map(|found| search_from + found);
+            if let Some(at) = at {
+                search_from = at + quoted.len();
+            }
+            let (line, column) = at.map_or((None, None), |at| {
+                let (line, column) = crate::config::line_column(&text, at);
+                (Some(line), Some(column))
+            });
+            let dir =
+                crate::discover::absolute(Path::new(entry.path.trim_start_matches("./")), root);
+            let problem = if !dir.starts_with(root) {
+                Some("lies outside the project")
+            } else if !dir.exists() {
+                Some("does not exist")
+            } else if !dir.is_dir() {
+                Some("is not a directory")
+            } else {
+                None
+            };
+            match problem {
+                Some(problem) => bad_entries.push(error(
+                    line,
+                    column,
+                    format!("packageDirectories entry {quoted} {problem}; it is not linted"),
+                )),
+                None => package_dirs.push(dir),
+            }
+        }
         let decomposed_permission_sets = file
             .source_behavior_options
             .iter()
@@ -100,6 +135,7 @@ impl Project {
             package_dirs,
             decomposed_permission_sets,
             source_api_version: file.source_api_version,
+            bad_entries,
         })
     }
 }
@@ -117,16 +153,58 @@ mod tests {
                 "sourceBehaviorOptions":["decomposePermissionSetBeta2"],"sourceApiVersion":"62.0"}"#,
         )
         .unwrap();
+        std::fs::create_dir(dir.path().join("force-app")).unwrap();
+        std::fs::create_dir(dir.path().join("other")).unwrap();
         let project = Project::load(dir.path()).unwrap();
         assert_eq!(
             project.package_dirs,
             [dir.path().join("force-app"), dir.path().join("other")]
         );
+        assert_eq!(project.bad_entries, []);
         assert!(project.decomposed_permission_sets);
         assert_eq!(project.source_api_version.as_deref(), Some("62.0"));
         let nested = dir.path().join("force-app/main");
         std::fs::create_dir_all(&nested).unwrap();
         assert_eq!(find_root(&nested).as_deref(), Some(dir.path()));
+    }
+
+    #[test]
+    fn entries_that_cannot_be_scanned_are_named_with_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("force-app")).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "").unwrap();
+        std::fs::write(
+            dir.path().join(PROJECT_FILE),
+            "{\"packageDirectories\": [\n  {\"path\": \"force-app\"},\n  {\"path\": \"missing\"},\n  {\"path\": \"notes.txt\"},\n  {\"path\": \"../elsewhere\"}\n]}",
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        assert_eq!(project.package_dirs, [dir.path().join("force-app")]);
+        let problems: Vec<(Option<usize>, Option<usize>, &str)> = project
+            .bad_entries
+            .iter()
+            .map(|e| (e.line, e.column, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (
+                    Some(3),
+                    Some(12),
+                    "packageDirectories entry \"missing\" does not exist; it is not linted"
+                ),
+                (
+                    Some(4),
+                    Some(12),
+                    "packageDirectories entry \"notes.txt\" is not a directory; it is not linted"
+                ),
+                (
+                    Some(5),
+                    Some(12),
+                    "packageDirectories entry \"../elsewhere\" lies outside the project; it is not linted"
+                ),
+            ]
+        );
     }
 
     #[test]

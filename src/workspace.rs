@@ -173,6 +173,7 @@ impl Workspace {
                 paths: vec![root.clone()],
                 excludes: discover_options.excludes.clone(),
                 force_exclude: false,
+                follow_external_links: discover_options.follow_external_links,
             };
             let linted: HashSet<&Path> = targets
                 .iter()
@@ -203,8 +204,8 @@ impl Workspace {
             let path = discover::absolute(path, cwd);
             BaselineInput {
                 shown: display_path(&path, cwd),
-                recorded: std::fs::read_to_string(&path)
-                    .map_err(|error| format!("cannot read baseline: {error}"))
+                recorded: crate::fileset::read_text(&path)
+                    .map_err(|message| format!("baseline: {message}"))
                     .and_then(|text| baseline::Baseline::parse(&text)),
             }
         });

@@ -527,3 +527,220 @@ fn the_pre_commit_hook_reads_file_names_as_paths_whatever_they_look_like() {
         "the report was not written over the victim"
     );
 }
+
+// Reading what it should not.
+
+const SECRET: &str = "aws_secret_access_key = AKIAEXAMPLESECRET\n";
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_project_are_skipped_and_never_quoted() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("credentials");
+    std::fs::write(&secret, SECRET).unwrap();
+    let dir = one_error_project();
+    let link = format!("{SETS}/Creds.permissionset-meta.xml");
+    std::os::unix::fs::symlink(&secret, dir.path().join(&link)).unwrap();
+    // A directory link out of the project, and one that stays inside.
+    std::fs::create_dir(outside.path().join("sets")).unwrap();
+    std::fs::write(
+        outside.path().join("sets/Far.permissionset-meta.xml"),
+        permission_set(&user_permission("ViewAllData")),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("sets"),
+        dir.path().join(SETS).join("far"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("force-app/shared")).unwrap();
+    std::fs::write(
+        dir.path()
+            .join("force-app/shared/Near.permissionset-meta.xml"),
+        permission_set(&user_permission("ModifyAllData")),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("force-app/shared"),
+        dir.path().join(SETS).join("near"),
+    )
+    .unwrap();
+
+    let full = run(dir.path(), &["check", "--format", "concise"]);
+    assert!(!full.stdout.contains("aws_secret") && !full.stderr.contains("aws_secret"));
+    assert!(
+        !full.stdout.contains("Far.permissionset"),
+        "{}",
+        full.stdout
+    );
+    assert!(
+        full.stdout.contains(&format!(
+            "{SETS}/near/Near.permissionset-meta.xml:6:9: warning modify-all-data"
+        )),
+        "{}",
+        full.stdout
+    );
+    let real_secret = std::fs::canonicalize(&secret).unwrap();
+    let real_far = std::fs::canonicalize(outside.path().join("sets")).unwrap();
+    assert_eq!(
+        full.stderr,
+        format!(
+            "sflint: warning: {link}: skipped: a symbolic link to {}, outside the project (--follow-external-links follows it)\nsflint: warning: {SETS}/far: skipped: a symbolic link to {}, outside the project (--follow-external-links follows it)\n",
+            real_secret.display(),
+            real_far.display()
+        )
+    );
+    // Named on the command line, the link is skipped just the same.
+    let named = run(dir.path(), &["check", "--format", "concise", &link]);
+    assert!(
+        named.stdout.starts_with("No findings in 0 components"),
+        "{}",
+        named.stdout
+    );
+
+    // Followed when asked; the credentials file is no permission metadata, so nothing of it is
+    // shown, in any format.
+    for format in ["human", "concise", "json", "sarif", "github"] {
+        let followed = run(
+            dir.path(),
+            &["check", "--format", format, "--follow-external-links"],
+        );
+        assert!(followed.stdout.contains("Far.permissionset"), "{format}");
+        assert!(followed.stdout.contains("invalid-xml"), "{format}");
+        assert!(
+            !followed.stdout.contains("aws_secret"),
+            "{format}:\n{}",
+            followed.stdout
+        );
+        assert!(!followed.stdout.contains("AKIA"), "{format}");
+    }
+}
+
+#[test]
+fn a_file_that_is_not_metadata_is_never_quoted() {
+    let dir = one_error_project();
+    std::fs::write(
+        dir.path().join(SETS).join("Notes.permissionset-meta.xml"),
+        SECRET,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(SETS).join("Other.permissionset-meta.xml"),
+        format!("<Credentials>\n{SECRET}</Credentials>\n"),
+    )
+    .unwrap();
+    let checked = run(dir.path(), &["check"]);
+    assert!(checked.stdout.contains("invalid-xml"), "{}", checked.stdout);
+    assert!(!checked.stdout.contains("AKIA"), "{}", checked.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn configuration_pack_and_baseline_files_are_read_with_the_limits_of_metadata() {
+    let dir = one_error_project();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.toml")).unwrap();
+    let fifo = dir.path().join("fifo.json");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::write(
+        dir.path().join("sflint.toml"),
+        "[[integration]]\nname = \"Z\"\npack = \"zero.toml\"\npermission_sets = [\"Ops\"]\n",
+    )
+    .unwrap();
+    let pack = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(pack.code, 2);
+    assert!(
+        pack.stderr
+            .contains("zero.toml: integration \"Z\": pack: cannot read: not a regular file"),
+        "{}",
+        pack.stderr
+    );
+    let baseline = run(
+        dir.path(),
+        &["check", "--isolated", "--baseline", "fifo.json"],
+    );
+    assert_eq!(baseline.code, 2);
+    assert!(
+        baseline
+            .stderr
+            .contains("fifo.json: baseline: cannot read: not a regular file"),
+        "{}",
+        baseline.stderr
+    );
+    std::fs::remove_file(dir.path().join("sflint.toml")).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(dir.path().join("sflint.toml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let config = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(config.code, 2);
+    assert!(
+        config
+            .stderr
+            .starts_with("sflint: error: sflint.toml: cannot read: not a regular file\n"),
+        "{}",
+        config.stderr
+    );
+}
+
+// Silent skips.
+
+#[cfg(target_os = "linux")]
+#[test]
+fn file_names_that_are_not_utf8_are_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = one_error_project();
+    let name = std::ffi::OsStr::from_bytes(b"Bad\xff.permissionset-meta.xml");
+    let path = dir.path().join(SETS).join(name);
+    std::fs::write(&path, permission_set("")).unwrap();
+    let walked = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(walked.code, 1);
+    assert_eq!(
+        walked.stderr,
+        format!(
+            "sflint: warning: {SETS}/Bad\u{fffd}.permissionset-meta.xml: skipped: the file name is not valid UTF-8, which no metadata name is\n"
+        )
+    );
+    let output = sflint()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(Path::new(SETS).join(name))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).starts_with("sflint: error: "),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn package_directories_that_cannot_be_scanned_are_errors_with_their_line() {
+    let dir = one_error_project();
+    std::fs::write(
+        dir.path().join("sfdx-project.json"),
+        "{\n  \"packageDirectories\": [\n    {\"path\": \"force-app\"},\n    {\"path\": \"gone\"},\n    {\"path\": \"../../etc\"}\n  ]\n}\n",
+    )
+    .unwrap();
+    let checked = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(checked.code, 2);
+    assert_eq!(
+        checked.stderr,
+        "sflint: error: sfdx-project.json:4:14: packageDirectories entry \"gone\" does not exist; it is not linted\nsflint: error: sfdx-project.json:5:14: packageDirectories entry \"../../etc\" lies outside the project; it is not linted\n"
+    );
+    // The entry that can be scanned still is.
+    assert!(
+        checked.stdout.contains("unknown-user-permission"),
+        "{}",
+        checked.stdout
+    );
+}

@@ -81,9 +81,8 @@ pub fn resolve(reference: &str, base: &Path, cwd: &Path) -> Result<Pack, Problem
     }
     let path = base.join(reference);
     let shown = display_path(&path, cwd);
-    let text = std::fs::read_to_string(&path).map_err(|error| {
-        Problem::error(Some(shown.clone()), format!("cannot read pack: {error}"))
-    })?;
+    let text = crate::fileset::read_text(&path)
+        .map_err(|message| Problem::error(Some(shown.clone()), format!("pack: {message}")))?;
     let pack = parse(&text, &shown).map_err(|error| {
         let (line, column) = match error.offset {
             Some(offset) => {
