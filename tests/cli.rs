@@ -692,6 +692,7 @@ const REPORT_JSON: &str = r#"{
   "summary": {
     "files": 3,
     "components": 2,
+    "integrations": 0,
     "errors": 3,
     "warnings": 2,
     "infos": 0
@@ -742,7 +743,8 @@ const REPORT_JSON: &str = r#"{
       "message": "profile Integration User grants ViewAllData (View All Data)",
       "help": "Grant View All Records on the objects that need it instead of View All Data."
     }
-  ]
+  ],
+  "problems": []
 }
 "#;
 

@@ -112,12 +112,12 @@ fn github_output(result: &Report, options: RenderOptions, summary: Option<&Path>
 #[test]
 fn github_annotations_come_errors_first_escaped_then_every_finding_as_a_log_line() {
     let expected = concat!(
-        "::error file=force-app/b.profile-meta.xml,line=2,col=1,title=sflint(missing-api-enabled)::api enabled missing [Act-On]\n",
+        "::error file=force-app/b.profile-meta.xml,line=2,col=1,title=sflint(missing-api-enabled)::api enabled missing [Act-On / act-on/api-enabled]\n",
         "::error file=force-app/x%25y%2Cz%3Aw.permissionset-meta.xml,line=9,col=5,title=sflint(object-access-dependency)::edit on 50%25: Lead, Contact%0D%0Aline two. Set a, b: c.\n",
         "::warning file=force-app/x%25y%2Cz%3Aw.permissionset-meta.xml,line=3,col=5,title=sflint(view-all-data)::permission set X grants ViewAllData. Grant View All Records instead.\n",
         "::notice file=force-app/b.profile-meta.xml,line=1,col=1,title=sflint(unverifiable-requirement)::did you mean it? Maybe.\n",
         "force-app/b.profile-meta.xml:1:1: info unverifiable-requirement did you mean it?\n",
-        "force-app/b.profile-meta.xml:2:1: error missing-api-enabled api enabled missing [Act-On]\n",
+        "force-app/b.profile-meta.xml:2:1: error missing-api-enabled api enabled missing [Act-On / act-on/api-enabled]\n",
         "force-app/x%y,z:w.permissionset-meta.xml:3:5: warning view-all-data permission set X grants ViewAllData\n",
         "force-app/x%y,z:w.permissionset-meta.xml:9:5: error object-access-dependency edit on 50%: Lead, Contact\\r\\nline two\n",
         "Found 2 errors, 1 warning and 1 info in 2 components (2 files).\n",

@@ -299,10 +299,10 @@ fn the_pack_shortcut_checks_the_given_files_as_one_user() {
     assert_eq!(
         out,
         format!(
-            "{OPS}:2:1: error missing-api-enabled integration user Ampersand lacks ApiEnabled (API Enabled) [Ampersand]\n\
-             {OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so its user license cannot be checked [Ampersand]\n\
-             {OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so which profile it uses cannot be checked [Ampersand]\n\
-             {OPS}:6:9: error view-all-data integration user Ampersand holds ViewAllData (View All Data), which the ampersand pack does not need [Ampersand]\n"
+            "{OPS}:2:1: error missing-api-enabled integration user Ampersand lacks ApiEnabled (API Enabled) [Ampersand / ampersand/api-enabled]\n\
+             {OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so its user license cannot be checked [Ampersand / ampersand/integration-license]\n\
+             {OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so which profile it uses cannot be checked [Ampersand / ampersand/integration-profile]\n\
+             {OPS}:6:9: error view-all-data integration user Ampersand holds ViewAllData (View All Data), which the ampersand pack does not need [Ampersand / ampersand/no-view-all-data]\n"
         )
     );
 }

@@ -11,7 +11,14 @@ pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> i
         let origin = diagnostic
             .origin
             .as_ref()
-            .map(|origin| format!(" [{}]", escape::text(&origin.integration)))
+            .map(|origin| {
+                // The requirement id is what `[rules]` and directives name to change the finding.
+                format!(
+                    " [{} / {}]",
+                    escape::text(&origin.integration),
+                    escape::text(&origin.requirement)
+                )
+            })
             .unwrap_or_default();
         writeln!(
             out,

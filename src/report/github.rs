@@ -64,7 +64,10 @@ fn write_annotation(diagnostic: &Diagnostic, out: &mut dyn Write) -> io::Result<
 fn annotation_message(diagnostic: &Diagnostic) -> String {
     let mut text = diagnostic.message.clone();
     if let Some(origin) = &diagnostic.origin {
-        text.push_str(&format!(" [{}]", origin.integration));
+        text.push_str(&format!(
+            " [{} / {}]",
+            origin.integration, origin.requirement
+        ));
     }
     if let Some(help) = &diagnostic.help {
         if !text.ends_with(['.', '?', '!']) {

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::Report;
 use crate::diagnostic::{Diagnostic, Tally};
+use crate::problem::{Problem, ProblemLevel};
 
 /// Bumped only when a field changes meaning or disappears; new fields may be added.
 pub const VERSION: u32 = 1;
@@ -15,15 +16,42 @@ struct Document<'a> {
     version: u32,
     summary: Summary,
     diagnostics: Vec<Entry<'a>>,
+    problems: Vec<ProblemEntry<'a>>,
 }
 
 #[derive(Serialize)]
 struct Summary {
     files: usize,
     components: usize,
+    integrations: usize,
     errors: usize,
     warnings: usize,
     infos: usize,
+}
+
+/// A problem of the run (not a finding about metadata): a missing path, a bad configuration.
+#[derive(Serialize)]
+struct ProblemEntry<'a> {
+    level: &'a str,
+    path: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+impl<'a> From<&'a Problem> for ProblemEntry<'a> {
+    fn from(problem: &'a Problem) -> Self {
+        ProblemEntry {
+            level: match problem.level {
+                ProblemLevel::Error => "error",
+                ProblemLevel::Warning => "warning",
+            },
+            path: problem.path.as_deref(),
+            line: problem.line,
+            column: problem.column,
+            message: &problem.message,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -68,11 +96,13 @@ pub fn render(result: &Report, out: &mut dyn Write) -> io::Result<()> {
         summary: Summary {
             files: result.files,
             components: result.components,
+            integrations: result.integrations,
             errors: tally.errors,
             warnings: tally.warnings,
             infos: tally.infos,
         },
         diagnostics: result.diagnostics.iter().map(Entry::from).collect(),
+        problems: result.problems.iter().map(ProblemEntry::from).collect(),
     };
     crate::escape::write_json(&mut *out, &document)?;
     writeln!(out)
