@@ -65,7 +65,7 @@ pub enum Command {
 pub enum ListFormat {
     Human,
     Json,
-    /// A Markdown table (`sflint packs` only; the README's pack table).
+    /// A Markdown table (`sflint rules` and `sflint packs`).
     Markdown,
 }
 
@@ -168,9 +168,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Check(args)) => run_check(args),
         None => run_check(cli.check),
-        Some(Command::Rules(args)) => {
-            with_stdout(|out| explain::list_rules(args.format == ListFormat::Json, out))
-        }
+        Some(Command::Rules(args)) => with_stdout(|out| match args.format {
+            ListFormat::Markdown => explain::rules_markdown(out),
+            format => explain::list_rules(format == ListFormat::Json, out),
+        }),
         Some(Command::Rule { id, format }) => run_rule(&id, format),
         Some(Command::Init { path, force }) => run_init(path, force),
         Some(Command::Packs(args)) => with_stdout(|out| match args.format {

@@ -10,6 +10,8 @@ use crate::registry::{self, RuleId, RuleMeta};
 struct RuleEntry<'a> {
     id: &'a str,
     severity: &'a str,
+    /// Every severity it reports without settings, the default first.
+    severities: Vec<&'a str>,
     summary: &'a str,
     doc: &'a str,
 }
@@ -19,10 +21,34 @@ impl<'a> From<&'a RuleMeta> for RuleEntry<'a> {
         RuleEntry {
             id: meta.id,
             severity: meta.default_severity.as_str(),
+            severities: meta.severities.iter().map(|s| s.as_str()).collect(),
             summary: meta.summary,
             doc: meta.doc,
         }
     }
+}
+
+/// `error`, or `error, warning` for a rule that reports both.
+fn severities(meta: &RuleMeta) -> String {
+    meta.severities
+        .iter()
+        .map(|severity| severity.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A Markdown table of `rules`: id, the severities each reports (default first) and its summary.
+pub fn rule_table_markdown<'a>(rules: impl IntoIterator<Item = &'a RuleMeta>) -> String {
+    let mut text = String::from("| id | severity | what it reports |\n|---|---|---|\n");
+    for meta in rules {
+        text.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            meta.id,
+            severities(meta),
+            meta.summary
+        ));
+    }
+    text
 }
 
 #[derive(Serialize)]
@@ -37,6 +63,22 @@ struct RetiredEntry<'a> {
 enum ListEntry<'a> {
     Rule(RuleEntry<'a>),
     Retired(RetiredEntry<'a>),
+}
+
+/// `sflint rules --format markdown`: every rule, then the retired ones.
+pub fn rules_markdown(out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(rule_table_markdown(RuleId::ALL.iter().map(|rule| rule.meta())).as_bytes())?;
+    if !registry::RETIRED.is_empty() {
+        writeln!(out, "\n| retired id | since | instead |\n|---|---|---|")?;
+        for retired in registry::RETIRED {
+            writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                retired.id, retired.since, retired.instead
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// `sflint rules`: every rule id, then the retired ones.
@@ -64,12 +106,17 @@ pub fn list_rules(json: bool, out: &mut dyn Write) -> io::Result<()> {
         .map(str::len)
         .max()
         .unwrap_or(0);
+    let severity_width = rules
+        .iter()
+        .map(|meta| severities(meta).len())
+        .max()
+        .unwrap_or(0);
     for meta in rules {
         writeln!(
             out,
-            "{:width$}  {:7}  {}",
+            "{:width$}  {:severity_width$}  {}",
             meta.id,
-            meta.default_severity.as_str(),
+            severities(meta),
             meta.summary
         )?;
     }
@@ -91,6 +138,12 @@ pub fn show_rule(meta: &RuleMeta, json: bool, out: &mut dyn Write) -> io::Result
     writeln!(out, "# {}", meta.id)?;
     writeln!(out)?;
     writeln!(out, "Default severity: {}", meta.default_severity)?;
+    if meta.severities.len() > 1 {
+        writeln!(out, "Also reported as: {}", {
+            let others: Vec<&str> = meta.severities[1..].iter().map(|s| s.as_str()).collect();
+            others.join(", ")
+        })?;
+    }
     writeln!(out)?;
     writeln!(out, "{}.", capitalise(meta.summary))?;
     writeln!(out)?;

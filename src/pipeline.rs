@@ -454,17 +454,21 @@ fn apply_settings(settings: &Settings, findings: Vec<Diagnostic>, root: &Path) -
 }
 
 /// Removes what inline directives suppress, and reports the directives of the linted files that
-/// suppress nothing (under the project's settings too, so `unused-suppression` can be switched off).
+/// name ids that do not exist or suppress nothing (under the project's settings too, so that
+/// `unused-suppression` can be switched off).
 fn apply_suppressions(
     workspace: &Workspace,
     settled: Settled,
     suppressions: &[Suppression],
 ) -> Vec<Diagnostic> {
     let targets = target_files(workspace);
-    let (mut kept, unused) =
-        suppress::apply(settled.kept, &settled.switched_off, suppressions, |file| {
-            targets.contains(file.fs.as_path())
-        });
+    let (mut kept, unused) = suppress::apply(
+        settled.kept,
+        &settled.switched_off,
+        suppressions,
+        &workspace.known_ids,
+        |file| targets.contains(file.fs.as_path()),
+    );
     kept.extend(apply_settings(&workspace.settings, unused, &workspace.root).kept);
     kept
 }

@@ -65,6 +65,9 @@ pub enum Origin {
 pub struct RuleMeta {
     pub id: &'static str,
     pub default_severity: Severity,
+    /// Every severity the rule reports without settings, the default first: a dependency is an
+    /// error or a warning by the evidence for it, a pack requirement by its level.
+    pub severities: &'static [Severity],
     /// One line, lower case, no trailing period.
     pub summary: &'static str,
     /// Markdown with the sections What it checks, Why it matters, Example and Source.
@@ -73,7 +76,7 @@ pub struct RuleMeta {
 }
 
 macro_rules! registry {
-    ($($variant:ident => $id:literal, $severity:ident, $origin:ident, $summary:literal;)*) => {
+    ($($variant:ident => $id:literal, $severity:ident $(| $also:ident)*, $origin:ident, $summary:literal;)*) => {
         /// A rule id. Its string form is the public id.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum RuleId {
@@ -90,6 +93,7 @@ macro_rules! registry {
                         static META: RuleMeta = RuleMeta {
                             id: $id,
                             default_severity: Severity::$severity,
+                            severities: &[Severity::$severity $(, Severity::$also)*],
                             summary: $summary,
                             doc: include_str!(concat!("registry/", $id, ".md")),
                             origin: Origin::$origin,
@@ -103,31 +107,31 @@ macro_rules! registry {
 }
 
 registry! {
-    DangerousPermission    => "dangerous-permission",     Warning, Pack,             "integration user holds a high-risk permission its vendor does not need";
-    DuplicateEntry         => "duplicate-entry",          Warning, Component,        "the same user permission, object, field or record type listed more than once";
-    ExcessAccess           => "excess-access",            Warning, Pack,             "integration user holds access beyond what its vendor needs";
-    FieldAccessDependency  => "field-access-dependency",  Error,   Component,        "field permission that is editable but not readable";
-    ForbiddenPermission    => "forbidden-permission",     Error,   Pack,             "integration user holds a permission its vendor says must be off";
-    InvalidSuppression     => "invalid-suppression",      Error,   Directives,       "an sflint-disable directive without a rule, a reason or an element to apply to";
-    InvalidXml             => "invalid-xml",              Error,   Loader,           "file is not well-formed metadata XML, or its root element is not what its name says";
-    LicenseMismatch        => "license-mismatch",         Error,   ComponentAndPack, "access that the profile's or permission set's license cannot hold";
-    LoginRestricted        => "login-restricted",         Error,   Pack,             "the integration user's profile restricts login hours or IP ranges its vendor needs open";
-    MfaForApiLogins        => "mfa-for-api-logins",       Error,   Pack,             "Multi-Factor Authentication for API Logins enabled on an integration user";
-    MissingApiEnabled      => "missing-api-enabled",      Error,   ComponentAndPack, "API Only User enabled without API Enabled";
-    MissingFieldAccess     => "missing-field-access",     Error,   Pack,             "integration user cannot read or edit a field its vendor syncs";
-    MissingObjectAccess    => "missing-object-access",    Error,   Pack,             "integration user lacks object access its vendor requires";
-    MissingPermissionSet   => "missing-permission-set",   Error,   Pack,             "integration user lacks a permission set its vendor requires by name";
-    MissingRecordType      => "missing-record-type",      Error,   Pack,             "integration user does not see a record type its vendor needs";
-    MissingUserPermission  => "missing-user-permission",  Error,   Pack,             "integration user lacks a user permission its vendor requires";
-    ModifyAllData          => "modify-all-data",          Warning, ComponentAndPack, "Modify All Data granted: edit and delete every record, ignoring sharing";
-    ObjectAccessDependency => "object-access-dependency", Error,   Component,        "object access that needs another object permission in the same entry";
-    PermissionDependency   => "permission-dependency",    Error,   Component,        "user permission enabled without a permission it depends on";
-    ProfileRequired        => "profile-required",         Error,   Pack,             "a grant or choice the vendor needs on the profile is not there";
-    SessionSecurityLevel   => "session-security-level",   Error,   Pack,             "the integration user's profile requires a session security level its vendor cannot reach";
-    UnknownUserPermission  => "unknown-user-permission",  Error,   Component,        "user permission name that is not in the catalog of Salesforce permissions";
-    UnusedSuppression      => "unused-suppression",       Warning, Directives,       "an inline sflint-disable directive that suppresses nothing";
-    UnverifiableRequirement => "unverifiable-requirement", Info,   Pack,             "a vendor requirement that cannot be verified in metadata";
-    ViewAllData            => "view-all-data",            Warning, ComponentAndPack, "View All Data granted: read access to every record, ignoring sharing";
+    DangerousPermission     => "dangerous-permission",     Warning | Info,         Pack,             "integration user holds a high-risk permission its vendor does not need";
+    DuplicateEntry          => "duplicate-entry",          Warning,                Component,        "the same user permission, object, field or record type listed more than once";
+    ExcessAccess            => "excess-access",            Warning | Error | Info, Pack,             "integration user holds access beyond what its vendor needs";
+    FieldAccessDependency   => "field-access-dependency",  Error,                  Component,        "field permission that is editable but not readable";
+    ForbiddenPermission     => "forbidden-permission",     Error | Warning | Info, Pack,             "integration user holds a permission its vendor says must be off";
+    InvalidSuppression      => "invalid-suppression",      Error,                  Directives,       "an sflint-disable directive without a rule, a reason or an element to apply to";
+    InvalidXml              => "invalid-xml",              Error,                  Loader,           "file is not well-formed metadata XML, or its root element is not what its name says";
+    LicenseMismatch         => "license-mismatch",         Error | Warning,        ComponentAndPack, "access that the profile's or permission set's license cannot hold";
+    LoginRestricted         => "login-restricted",         Error | Warning | Info, Pack,             "the integration user's profile restricts login hours or IP ranges its vendor needs open";
+    MfaForApiLogins         => "mfa-for-api-logins",       Error | Warning | Info, Pack,             "Multi-Factor Authentication for API Logins enabled on an integration user";
+    MissingApiEnabled       => "missing-api-enabled",      Error | Warning | Info, ComponentAndPack, "API Only User enabled without API Enabled";
+    MissingFieldAccess      => "missing-field-access",     Error | Warning | Info, Pack,             "integration user cannot read or edit a field its vendor syncs";
+    MissingObjectAccess     => "missing-object-access",    Error | Warning | Info, Pack,             "integration user lacks object access its vendor requires";
+    MissingPermissionSet    => "missing-permission-set",   Error | Warning | Info, Pack,             "integration user lacks a permission set its vendor requires by name";
+    MissingRecordType       => "missing-record-type",      Error | Warning | Info, Pack,             "integration user does not see a record type its vendor needs";
+    MissingUserPermission   => "missing-user-permission",  Error | Warning | Info, Pack,             "integration user lacks a user permission its vendor requires";
+    ModifyAllData           => "modify-all-data",          Warning | Error | Info, ComponentAndPack, "Modify All Data granted: edit and delete every record, ignoring sharing";
+    ObjectAccessDependency  => "object-access-dependency", Error,                  Component,        "object access that needs another object permission in the same entry";
+    PermissionDependency    => "permission-dependency",    Error | Warning,        Component,        "user permission enabled without a permission it depends on";
+    ProfileRequired         => "profile-required",         Error | Warning | Info, Pack,             "a grant or choice the vendor needs on the profile is not there";
+    SessionSecurityLevel    => "session-security-level",   Error | Warning | Info, Pack,             "the integration user's profile requires a session security level its vendor cannot reach";
+    UnknownUserPermission   => "unknown-user-permission",  Error | Warning,        Component,        "user permission name that is not in the catalog of Salesforce permissions";
+    UnusedSuppression       => "unused-suppression",       Warning,                Directives,       "an inline sflint-disable directive that suppresses nothing";
+    UnverifiableRequirement => "unverifiable-requirement", Info,                   Pack,             "a vendor requirement that cannot be verified in metadata";
+    ViewAllData             => "view-all-data",            Warning | Error | Info, ComponentAndPack, "View All Data granted: read access to every record, ignoring sharing";
 }
 
 /// An id that is no longer reported. Settings, directives and baselines that name it are told so

@@ -187,50 +187,69 @@ impl CompiledOverride {
     }
 }
 
+/// Every id settings and directives may name: rule ids, pack ids, and the requirement ids of the
+/// packs in use (their own and those the engine makes up).
+#[derive(Debug, Default)]
+pub struct KnownIds(BTreeSet<String>);
+
+impl KnownIds {
+    pub fn new<'p>(packs: impl Iterator<Item = &'p Pack>) -> KnownIds {
+        let catalog = crate::catalog::Catalog::get();
+        let mut known: BTreeSet<String> = RuleId::ALL
+            .iter()
+            .map(|rule| rule.as_str().to_string())
+            .collect();
+        for pack in packs {
+            known.insert(pack.id().to_string());
+            known.extend(
+                pack.file
+                    .requirements
+                    .iter()
+                    .map(|requirement| pack.requirement_id(requirement)),
+            );
+            known.extend(crate::packs::guards::requirement_ids(pack, catalog));
+        }
+        KnownIds(known)
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains(id)
+    }
+
+    /// Why `id` (not known) names nothing: retired, or unknown with the closest known id.
+    pub fn unknown(&self, id: &str) -> String {
+        match crate::registry::retired(id) {
+            Some(retired) => format!(
+                "rule {id:?} was retired in {}: {}",
+                retired.since, retired.instead
+            ),
+            None => {
+                let hint = crate::registry::suggest(id, self.0.iter().map(String::as_str))
+                    .map(|known| format!(" (did you mean {known}?)"))
+                    .unwrap_or_default();
+                format!(
+                    "unknown rule, pack or requirement {id:?}{hint}; `sflint rules` and `sflint packs` list them"
+                )
+            }
+        }
+    }
+}
+
 /// The ids the settings name that no rule, pack or requirement of a loaded pack produces: each a
 /// problem with its line and the closest known id, since a misspelt id would silently do nothing.
-pub fn unknown_ids<'p>(
+pub fn unknown_ids(
     loaded: &LoadedConfig,
-    packs: impl Iterator<Item = &'p Pack>,
+    known: &KnownIds,
     config_path: Option<String>,
 ) -> Vec<Problem> {
-    let catalog = crate::catalog::Catalog::get();
-    let mut known: BTreeSet<String> = RuleId::ALL
-        .iter()
-        .map(|rule| rule.as_str().to_string())
-        .collect();
-    for pack in packs {
-        known.insert(pack.id().to_string());
-        known.extend(
-            pack.file
-                .requirements
-                .iter()
-                .map(|requirement| pack.requirement_id(requirement)),
-        );
-        known.extend(crate::packs::guards::requirement_ids(pack, catalog));
-    }
     loaded
         .config
         .named_ids()
         .into_iter()
-        .filter(|(id, _)| !known.contains(*id))
+        .filter(|(id, _)| !known.contains(id))
         .map(|(id, span)| {
             let (line, column) = config::line_column(&loaded.text, span.start);
-            let message = match crate::registry::retired(id) {
-                Some(retired) => format!(
-                    "rule {id:?} was retired in {}: {}",
-                    retired.since, retired.instead
-                ),
-                None => {
-                    let hint = crate::registry::suggest(id, known.iter().map(String::as_str))
-                        .map(|known| format!(" (did you mean {known}?)"))
-                        .unwrap_or_default();
-                    format!(
-                        "unknown rule, pack or requirement {id:?}{hint}; `sflint rules` and `sflint packs` list them"
-                    )
-                }
-            };
-            Problem::error(config_path.clone(), message).at(Some(line), Some(column))
+            Problem::error(config_path.clone(), known.unknown(id)).at(Some(line), Some(column))
         })
         .collect()
 }

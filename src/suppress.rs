@@ -1,13 +1,14 @@
 //! Inline suppressions: XML comments that switch a rule off for the next element or the whole file.
 //!
 //! ```xml
-//! <!-- sflint-disable-next view-all-data -- the reporting user needs it, approved in SEC-123 -->
+//! <!-- sflint-disable-next view-all-data: the reporting user needs it, approved in SEC-123 -->
 //! <userPermissions>...</userPermissions>
-//! <!-- sflint-disable-file duplicate-entry -- generated file, rewritten on every retrieve -->
+//! <!-- sflint-disable-file duplicate-entry: generated file, rewritten on every retrieve -->
 //! ```
 //!
 //! A directive names rule ids, pack ids or pack requirement ids (comma-separated) and must give a
-//! reason after ` -- ` (or after `: `, for files that must stay strictly valid XML). A directive that suppresses nothing is reported, so stale ones do not pile up.
+//! reason after `: ` (the older ` -- ` is still read, although XML forbids `--` inside a comment). A
+//! directive that suppresses nothing is reported, so stale ones do not pile up.
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use quick_xml::events::Event;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::excerpt::Excerpt;
 use crate::registry::RuleId;
+use crate::settings::KnownIds;
 use crate::source::{FileIndex, FilePath, LineTracker, Span};
 
 const MARKER: &[u8] = b"sflint-disable";
@@ -170,7 +172,7 @@ fn invalid(file: &Arc<FilePath>, span: Span, message: String) -> Diagnostic {
         Location::new(file, span),
         message,
     )
-        .with_help("Write <!-- sflint-disable-next RULE -- reason --> or <!-- sflint-disable-file RULE -- reason -->.")
+        .with_help("Write <!-- sflint-disable-next RULE: reason --> or <!-- sflint-disable-file RULE: reason -->.")
         .with_element("suppression")
 }
 
@@ -202,16 +204,17 @@ fn parse_directive(body: &str) -> Result<(Scope, Vec<String>, String), String> {
         return Err(format!("{word} names no rule"));
     }
     if reason.is_empty() {
+        let rules = rules.join(",");
         return Err(format!(
-            "{word} {} gives no reason after \" -- \"",
-            rules.join(",")
+            "{word} {rules} gives no reason: write `{word} {rules}: why it is accepted`"
         ));
     }
     Ok((scope, rules, reason.to_string()))
 }
 
-/// Removes the findings that directives cover; returns what is left and an `unused-suppression`
-/// finding for each directive that covered nothing. A directive that covers a finding the project's
+/// Removes the findings that directives cover; returns what is left, and an `invalid-suppression`
+/// finding for each id a directive names that does not exist, and an `unused-suppression` finding
+/// for each directive that covered nothing. A directive that covers a finding the project's
 /// settings switched off (`switched_off`) is not unused: the finding is still there. `reportable`
 /// says whether a file's unused directives should be reported (files loaded only as members of an
 /// integration user are not).
@@ -219,10 +222,31 @@ pub fn apply(
     diagnostics: Vec<Diagnostic>,
     switched_off: &[Diagnostic],
     suppressions: &[Suppression],
+    known: &KnownIds,
     reportable: impl Fn(&FilePath) -> bool,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     if suppressions.is_empty() {
         return (diagnostics, Vec::new());
+    }
+    let mut unused = Vec::new();
+    // An id that names nothing would silently suppress nothing: say so, with the closest id.
+    let mut only_unknown = vec![false; suppressions.len()];
+    for (index, suppression) in suppressions.iter().enumerate() {
+        if !reportable(&suppression.file) {
+            continue;
+        }
+        let unknown: Vec<&String> = suppression
+            .rules
+            .iter()
+            .filter(|rule| !known.contains(rule))
+            .collect();
+        only_unknown[index] = unknown.len() == suppression.rules.len();
+        for id in unknown {
+            let mut finding = invalid(&suppression.file, suppression.comment, known.unknown(id))
+                .with_element(format!("suppression/{id}"));
+            finding.excerpt = Some(Arc::clone(&suppression.excerpt));
+            unused.push(finding);
+        }
     }
     let mut used: Vec<bool> = suppressions
         .iter()
@@ -245,9 +269,8 @@ pub fn apply(
             !covered
         })
         .collect();
-    let mut unused = Vec::new();
-    for (suppression, used) in suppressions.iter().zip(used) {
-        if used || !reportable(&suppression.file) {
+    for ((suppression, used), only_unknown) in suppressions.iter().zip(used).zip(only_unknown) {
+        if used || only_unknown || !reportable(&suppression.file) {
             continue;
         }
         let directive = match suppression.scope {
@@ -305,7 +328,7 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "sflint-disable-next view-all-data gives no reason after \" -- \"",
+                "sflint-disable-next view-all-data gives no reason: write `sflint-disable-next view-all-data: why it is accepted`",
                 "sflint-disable-file names no rule",
                 "unknown directive \"sflint-disable-line\"; use sflint-disable-next or sflint-disable-file",
             ]

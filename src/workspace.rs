@@ -17,7 +17,7 @@ use crate::integrations::{self, Integration};
 use crate::model::MetadataKind;
 use crate::problem::Problem;
 use crate::project::Project;
-use crate::settings::{self, Settings};
+use crate::settings::{self, KnownIds, Settings};
 use crate::source::{FilePath, display_path};
 
 /// Which configuration to use.
@@ -94,6 +94,8 @@ pub struct Workspace {
     /// The configuration file, as shown.
     pub config_path: Option<String>,
     pub settings: Settings,
+    /// The ids settings and directives may name.
+    pub known_ids: KnownIds,
     pub integrations: Vec<Integration>,
     pub integration_scope: IntegrationScope,
     /// The files to lint, sorted by main file.
@@ -190,12 +192,14 @@ impl Workspace {
         };
 
         // A misspelt id in the settings would silently do nothing: name it with its line.
-        let packs_in_use = crate::packs::shipped()
-            .iter()
-            .chain(integrations.iter().map(|integration| &integration.pack));
+        let known_ids = KnownIds::new(
+            crate::packs::shipped()
+                .iter()
+                .chain(integrations.iter().map(|integration| &integration.pack)),
+        );
         problems.extend(settings::unknown_ids(
             &config,
-            packs_in_use,
+            &known_ids,
             config_path.clone(),
         ));
         let settings = Settings::new(&config.config, &mut problems, config_path.as_deref());
@@ -216,6 +220,7 @@ impl Workspace {
             project,
             config_path,
             settings,
+            known_ids,
             integrations,
             integration_scope,
             targets,

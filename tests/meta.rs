@@ -74,6 +74,20 @@ fn generated_section(file: &str, name: &str, expected: &str) {
 }
 
 #[test]
+fn readme_rule_table_is_generated_from_the_registry() {
+    use sflint::registry::Origin;
+    let built_in = sflint::registry::RuleId::ALL
+        .iter()
+        .map(|rule| rule.meta())
+        .filter(|meta| meta.origin != Origin::Pack);
+    generated_section(
+        "README.md",
+        "rules",
+        &explain::rule_table_markdown(built_in),
+    );
+}
+
+#[test]
 fn readme_pack_table_is_generated_from_the_packs() {
     generated_section("README.md", "packs", &explain::pack_table_markdown());
 }
@@ -196,4 +210,60 @@ fn contributing_module_map_lists_every_module() {
         listed, expected,
         "CONTRIBUTING.md's module map and src/ disagree"
     );
+}
+
+/// Every severity a rule reports on the fixtures is one the registry lists for it (what
+/// `sflint rules` and the README say), for fixtures whose settings change no severity.
+#[test]
+fn rules_report_only_the_severities_the_registry_lists() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut projects = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        let entries: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        if entries
+            .iter()
+            .any(|path| path.ends_with("sfdx-project.json"))
+        {
+            projects.push(dir);
+            continue;
+        }
+        stack.extend(entries.into_iter().filter(|path| path.is_dir()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut wrong = std::collections::BTreeSet::new();
+    for project in &projects {
+        let settings = std::fs::read_to_string(project.join("sflint.toml")).unwrap_or_default();
+        if settings.contains("[rules]") || settings.contains("overrides") {
+            continue;
+        }
+        let output = assert_cmd::cargo::cargo_bin_cmd!("sflint")
+            .current_dir(project)
+            .args(["check", "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        for finding in report["diagnostics"].as_array().unwrap() {
+            let rule = finding["rule"].as_str().unwrap();
+            let severity = finding["severity"].as_str().unwrap();
+            let meta = sflint::registry::RuleId::from_id(rule).unwrap().meta();
+            if !meta
+                .severities
+                .iter()
+                .any(|listed| listed.as_str() == severity)
+            {
+                wrong.insert(format!(
+                    "{rule} reported as {severity} (e.g. {}), the registry lists {:?}",
+                    project.display(),
+                    meta.severities
+                ));
+            }
+            seen.insert((rule.to_string(), severity.to_string()));
+        }
+    }
+    assert_eq!(wrong, std::collections::BTreeSet::new());
+    assert!(seen.len() > 20, "{seen:?}");
 }

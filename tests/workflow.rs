@@ -66,7 +66,7 @@ fn disable_next_covers_the_whole_next_element_and_needs_a_reason() {
     assert_eq!(
         out,
         format!(
-            "{OPS}:9:5: error invalid-suppression sflint-disable-next object-access-dependency gives no reason after \" -- \"\n\
+            "{OPS}:9:5: error invalid-suppression sflint-disable-next object-access-dependency gives no reason: write `sflint-disable-next object-access-dependency: why it is accepted`\n\
              {OPS}:11:9: error object-access-dependency Edit on Lead without Read in permission set Ops\n"
         )
     );
