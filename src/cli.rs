@@ -36,13 +36,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint the project around PATH (default: the current directory), or exactly the files given.
     Check(CheckArgs),
-    /// Write a commented starter sflint.toml for the project around PATH (default: here).
-    Init {
-        path: Option<PathBuf>,
-        /// Overwrite an existing sflint.toml.
-        #[arg(long)]
-        force: bool,
-    },
+    /// Declare the project's integration users in a new sflint.toml: from the candidates it finds
+    /// (asked on a terminal, or --yes) or from --integration flags; then check the project with it.
+    Init(InitArgs),
     /// List every rule.
     Rules(ListArgs),
     /// List the shipped vendor packs.
@@ -59,6 +55,44 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+}
+
+/// The arguments of `sflint init`. Each --integration owns the --profile, --permission-set,
+/// --permission-set-group and --option flags after it.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project directory (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Overwrite an existing sflint.toml.
+    #[arg(long)]
+    pub force: bool,
+    /// Declare the integration user NAME, checked against PACK (a shipped pack id or a pack file);
+    /// its members and options follow. Repeatable.
+    #[arg(long, value_name = "NAME=PACK")]
+    pub integration: Vec<String>,
+    /// The profile of the preceding --integration (API name or glob).
+    #[arg(long, value_name = "NAME", requires = "integration")]
+    pub profile: Vec<String>,
+    /// A permission set of the preceding --integration (API name or glob). Repeatable.
+    #[arg(long = "permission-set", value_name = "NAME", requires = "integration")]
+    pub permission_sets: Vec<String>,
+    /// A permission set group of the preceding --integration (API name or glob). Repeatable.
+    #[arg(
+        long = "permission-set-group",
+        value_name = "NAME",
+        requires = "integration"
+    )]
+    pub permission_set_groups: Vec<String>,
+    /// An option of the preceding --integration's pack (VALUE is read as TOML: `true`,
+    /// '["Invoice__c"]', or plain text). Repeatable.
+    #[arg(long = "option", value_name = "KEY=VALUE", requires = "integration")]
+    pub options: Vec<String>,
+    /// Declare every candidate found that has a pack, without asking.
+    #[arg(short, long, conflicts_with_all = ["integration", "interactive"])]
+    pub yes: bool,
+    /// Ask even when standard input is not a terminal (answers are read from it line by line).
+    #[arg(long, conflicts_with = "integration")]
+    pub interactive: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -173,7 +207,7 @@ pub fn main() -> ExitCode {
             format => explain::list_rules(format == ListFormat::Json, out),
         }),
         Some(Command::Rule { id, format }) => run_rule(&id, format),
-        Some(Command::Init { path, force }) => run_init(path, force),
+        Some(Command::Init(args)) => run_init(args),
         Some(Command::Packs(args)) => with_stdout(|out| match args.format {
             ListFormat::Markdown => out.write_all(explain::pack_table_markdown().as_bytes()),
             format => explain::list_packs(format == ListFormat::Json, out),
@@ -232,39 +266,59 @@ fn run_rule(id: &str, format: ListFormat) -> io::Result<ExitCode> {
     }
 }
 
-fn run_init(path: Option<PathBuf>, force: bool) -> io::Result<ExitCode> {
+fn run_init(args: InitArgs) -> io::Result<ExitCode> {
+    use crate::init::Flag;
     let cwd = std::env::current_dir()?;
-    let start = crate::discover::absolute(path.as_deref().unwrap_or(&cwd), &cwd);
+    let start = crate::discover::absolute(args.path.as_deref().unwrap_or(&cwd), &cwd);
     if !start.is_dir() {
         say(format_args!(
             "sflint: error: {}: not a directory",
-            start.display()
+            crate::escape::text(&start.display().to_string())
         ));
         return Ok(ExitCode::from(2));
     }
-    let starter = crate::init::starter(&start);
-    let shown = crate::source::display_path(&starter.path, &cwd);
-    // `symlink_metadata`: a dangling link exists too, and is not written through.
-    if starter.path.symlink_metadata().is_ok() && !force {
-        say(format_args!(
-            "sflint: error: {shown} already exists (use --force to overwrite it)"
-        ));
-        return Ok(ExitCode::from(2));
-    }
-    if let Err(message) = crate::output::write_atomically(&starter.path, starter.text.as_bytes()) {
-        say(format_args!("sflint: error: {message}"));
-        return Ok(ExitCode::from(2));
-    }
-    let declared = if starter.declared.is_empty() {
-        "no integration user declared yet: edit it to add yours".to_string()
-    } else {
-        format!(
-            "declared integration users for {}",
-            starter.declared.join(", ")
-        )
+    // Which --integration a flag belongs to is a matter of order, which only clap's matches keep:
+    // the arguments are read again for their positions (they parsed once, so they parse again).
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let init = matches.subcommand_matches("init");
+    let positions = |id: &str| -> Vec<usize> {
+        init.and_then(|init| init.indices_of(id))
+            .map(Iterator::collect)
+            .unwrap_or_default()
     };
-    say(format_args!("sflint: wrote {shown}; {declared}"));
-    Ok(ExitCode::SUCCESS)
+    let mut flags: Vec<(usize, Flag)> = Vec::new();
+    let mut add = |id: &str, values: Vec<String>, flag: fn(String) -> Flag| {
+        flags.extend(positions(id).into_iter().zip(values.into_iter().map(flag)));
+    };
+    add("integration", args.integration, Flag::Integration);
+    add("profile", args.profile, Flag::Profile);
+    add("permission_sets", args.permission_sets, Flag::PermissionSet);
+    add(
+        "permission_set_groups",
+        args.permission_set_groups,
+        Flag::PermissionSetGroup,
+    );
+    add("options", args.options, Flag::Option);
+    flags.sort_by_key(|(position, _)| *position);
+    let stdin = io::stdin();
+    let terminal = stdin.is_terminal();
+    let request = crate::init::Request {
+        start,
+        cwd,
+        path_arg: args.path.map(|path| path.to_string_lossy().into_owned()),
+        force: args.force,
+        flags: flags.into_iter().map(|(_, flag)| flag).collect(),
+        yes: args.yes,
+        interactive: args.interactive || (terminal && io::stderr().is_terminal()),
+    };
+    let stdout = io::stdout();
+    let mut console = crate::init::Console {
+        input: &mut stdin.lock(),
+        out: &mut BufWriter::new(stdout.lock()),
+        err: &mut io::stderr().lock(),
+        echo: !terminal,
+    };
+    Ok(ExitCode::from(crate::init::run(&request, &mut console)))
 }
 
 fn run_pack(reference: &str) -> io::Result<ExitCode> {
