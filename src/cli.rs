@@ -47,6 +47,8 @@ pub enum Command {
     Pack {
         /// A shipped pack id (e.g. act-on) or a path to a pack file.
         id: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
     },
     /// Explain one rule.
     Rule {
@@ -161,9 +163,28 @@ pub struct CheckArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Print how many findings each rule reported instead of the findings (`--format json`: as
+    /// JSON).
+    #[arg(long, conflicts_with_all = ["show_files", "show_settings", "generate_baseline"])]
+    pub statistics: bool,
+
+    /// Print the files that would be linted, and lint nothing.
+    #[arg(long, conflicts_with = "show_settings")]
+    pub show_files: bool,
+
+    /// Print the project, configuration, rule settings and integration users a run would use, and
+    /// lint nothing.
+    #[arg(long)]
+    pub show_settings: bool,
+
     /// Exit with 0 even when there are findings (problems running still exit with 2).
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// Exit with 2 when nothing was linted: no permission file found and no integration user
+    /// checked (a CI job pointed at the wrong directory).
+    #[arg(long)]
+    pub fail_on_empty: bool,
 
     /// The lowest severity that makes sflint exit with 1.
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -199,6 +220,10 @@ pub struct CheckArgs {
 /// Parses the process arguments and runs.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(message) = mistyped_subcommand(&cli) {
+        say(format_args!("sflint: error: {message}"));
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Some(Command::Check(args)) => run_check(args),
         None => run_check(cli.check),
@@ -212,7 +237,7 @@ pub fn main() -> ExitCode {
             ListFormat::Markdown => out.write_all(explain::pack_table_markdown().as_bytes()),
             format => explain::list_packs(format == ListFormat::Json, out),
         }),
-        Some(Command::Pack { id }) => run_pack(&id),
+        Some(Command::Pack { id, format }) => run_pack(&id, format),
     };
     match result {
         Ok(code) => code,
@@ -223,6 +248,29 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `sflint chek` reads as `sflint check chek`: a first path that does not exist, looks like a word
+/// and is close to a subcommand is a typo of that subcommand.
+fn mistyped_subcommand(cli: &Cli) -> Option<String> {
+    use clap::CommandFactory;
+    if cli.command.is_some() {
+        return None;
+    }
+    let first = cli.check.paths.first()?.to_str()?;
+    if first.contains(['/', '\\', '.']) || std::path::Path::new(first).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let names: Vec<&str> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name())
+        .collect();
+    let known = crate::registry::suggest(first, names.iter().copied())?;
+    Some(format!(
+        "unknown subcommand {:?} (did you mean `sflint {known}`?); `sflint --help` lists them",
+        crate::escape::text(first)
+    ))
 }
 
 /// Writes one line to standard error. A standard error that cannot be written (closed, full) must
@@ -321,10 +369,13 @@ fn run_init(args: InitArgs) -> io::Result<ExitCode> {
     Ok(ExitCode::from(crate::init::run(&request, &mut console)))
 }
 
-fn run_pack(reference: &str) -> io::Result<ExitCode> {
+fn run_pack(reference: &str, format: ListFormat) -> io::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
     match crate::packs::resolve(reference, &cwd, &cwd) {
-        Ok(pack) => with_stdout(|out| explain::show_pack(&pack, out)),
+        Ok(pack) => with_stdout(|out| match format {
+            ListFormat::Json => explain::pack_json(&pack, out),
+            _ => explain::show_pack(&pack, out),
+        }),
         Err(problem) => {
             say(problem);
             Ok(ExitCode::from(2))
@@ -340,6 +391,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             excludes: args.exclude.clone(),
             force_exclude: args.force_exclude,
             follow_external_links: args.follow_external_links,
+            collect_excluded: false,
         },
         threads: args.threads.map(usize::from),
         cwd,
@@ -354,6 +406,23 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         excerpts: args.format.unwrap_or(Format::Human) == Format::Human,
     };
     let workspace = Workspace::load(&options);
+    if args.show_files || args.show_settings {
+        for problem in &workspace.problems {
+            say(problem);
+        }
+        with_stdout(|out| {
+            if args.show_files {
+                explain::show_files(&workspace, out)
+            } else {
+                explain::show_settings(&workspace, out)
+            }
+        })?;
+        let failed = workspace
+            .problems
+            .iter()
+            .any(|problem| problem.level == crate::problem::ProblemLevel::Error);
+        return Ok(ExitCode::from(if failed { 2 } else { 0 }));
+    }
     let result = crate::lint(&workspace, &crate::fileset::Disk);
     for problem in &result.problems {
         say(problem);
@@ -366,11 +435,19 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let render_options = RenderOptions {
         color: args.output.is_none() && use_color(args.color, io::stdout().is_terminal()),
         quiet: args.quiet,
+        width: report_width(args.output.is_none() && io::stdout().is_terminal()),
     };
     let found = exit_code(&result, &args);
+    let render = |out: &mut dyn Write| {
+        if args.statistics {
+            explain::statistics(&result, format == Format::Json, out)
+        } else {
+            report::render(format, &result, render_options, out)
+        }
+    };
     let written = match &args.output {
-        Some(path) => write_report(path, format, &result, render_options),
-        None => with_stdout(|out| report::render(format, &result, render_options, out))
+        Some(path) => write_report(path, render),
+        None => with_stdout(render)
             .map(|_| ())
             .map_err(|error| match error.kind() {
                 io::ErrorKind::BrokenPipe => NotWritten::ReaderGone,
@@ -411,13 +488,11 @@ enum NotWritten {
 /// `-o FILE`: the whole report, or nothing.
 fn write_report(
     path: &std::path::Path,
-    format: Format,
-    result: &Report,
-    options: RenderOptions,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), NotWritten> {
     crate::output::check_destination(path, "report").map_err(NotWritten::Failed)?;
     let mut text = Vec::new();
-    report::render(format, result, options, &mut text)
+    render(&mut text)
         .map_err(|error| NotWritten::Failed(format!("cannot render the report: {error}")))?;
     crate::output::write_atomically(path, &text).map_err(NotWritten::Failed)
 }
@@ -472,6 +547,9 @@ fn exit_code(result: &Report, args: &CheckArgs) -> u8 {
     if result.has_fatal_problem() {
         return 2;
     }
+    if args.fail_on_empty && result.components == 0 && result.integrations == 0 {
+        return 2;
+    }
     if args.exit_zero {
         return 0;
     }
@@ -488,6 +566,22 @@ fn exit_code(result: &Report, args: &CheckArgs) -> u8 {
     } else {
         0
     }
+}
+
+/// The width of the human report: `COLUMNS` when set, else the terminal's when writing to one, else
+/// the fixed default.
+fn report_width(to_terminal: bool) -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|value| value.trim().parse::<usize>().ok())
+        .filter(|&columns| columns > 0)
+    {
+        return Some(columns);
+    }
+    if !to_terminal {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(terminal_size::Width(width), _)| usize::from(width))
 }
 
 /// `--color`, then `NO_COLOR` (any non-empty value disables), then `CLICOLOR_FORCE`, then whether

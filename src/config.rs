@@ -16,7 +16,7 @@ use crate::source::display_path;
 
 pub const CONFIG_FILE: &str = "sflint.toml";
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Globs of paths to leave out, like `--exclude`.
@@ -36,6 +36,28 @@ pub struct Config {
     pub overrides: Vec<Override>,
     #[serde(default, rename = "integration")]
     pub integrations: Vec<IntegrationConfig>,
+    /// Whether members of integration users that `.forceignore` or `exclude` leave out still count
+    /// for the union (they are in the org, though this project does not deploy them).
+    #[serde(default = "yes")]
+    pub count_excluded_members: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            exclude: Vec::new(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+            rules: BTreeMap::new(),
+            overrides: Vec::new(),
+            integrations: Vec::new(),
+            count_excluded_members: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -162,8 +184,77 @@ pub fn parse(text: &str) -> Result<Config, (String, Option<usize>, Option<usize>
             .span()
             .map(|span| line_column(text, span.start))
             .map_or((None, None), |(line, column)| (Some(line), Some(column)));
-        (error.message().trim().to_string(), line, column)
+        let mut message = error.message().trim().to_string();
+        // TOML reads every key after a `[[integration]]` or `[[overrides]]` header as part of that
+        // table: a top-level setting written below one lands there.
+        if let Some(key) = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+            && TOP_LEVEL_KEYS.contains(&key)
+        {
+            message = format!(
+                "`{key}` is read as part of the table above it, where it means nothing: top-level settings go above the first [[integration]] or [[overrides]]"
+            );
+        }
+        (message, line, column)
     })
+}
+
+/// The keys of the configuration's top level.
+const TOP_LEVEL_KEYS: [&str; 7] = [
+    "exclude",
+    "select",
+    "ignore",
+    "rules",
+    "overrides",
+    "integration",
+    "count_excluded_members",
+];
+
+/// Where names are written: integration names and the integrations overrides name.
+#[derive(Debug, Default)]
+pub struct NameSpans {
+    /// Per `[[integration]]`, in order: its `name`.
+    pub integrations: Vec<Option<std::ops::Range<usize>>>,
+    /// Per `[[overrides]]`, in order: each name in its `integrations`.
+    pub overrides: Vec<Vec<Spanned<String>>>,
+}
+
+impl NameSpans {
+    /// Reads the spans from a configuration that [`parse`] accepted.
+    pub fn of(text: &str) -> NameSpans {
+        #[derive(Deserialize)]
+        struct Spans {
+            #[serde(default, rename = "integration")]
+            integrations: Vec<IntegrationSpans>,
+            #[serde(default)]
+            overrides: Vec<OverrideSpans>,
+        }
+        #[derive(Deserialize)]
+        struct IntegrationSpans {
+            name: Option<Spanned<String>>,
+        }
+        #[derive(Deserialize)]
+        struct OverrideSpans {
+            #[serde(default)]
+            integrations: Vec<Spanned<String>>,
+        }
+        let Ok(spans) = toml::from_str::<Spans>(text) else {
+            return NameSpans::default();
+        };
+        NameSpans {
+            integrations: spans
+                .integrations
+                .into_iter()
+                .map(|integration| integration.name.map(|name| name.span()))
+                .collect(),
+            overrides: spans
+                .overrides
+                .into_iter()
+                .map(|item| item.integrations)
+                .collect(),
+        }
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -57,6 +57,9 @@ pub struct Diagnostic {
     /// `objectPermissions/Account`), stable across reformatting: keys baselines and fingerprints.
     pub element: String,
     pub origin: Option<PackOrigin>,
+    /// The items of a finding that groups several with one cause and one fix (the permissions one
+    /// permission depends on, the objects an integration user may write to); empty otherwise.
+    pub items: Vec<String>,
     /// The source lines around the finding (and its related places in the same file), for
     /// reporters that show them; filled in with line and column.
     pub excerpt: Option<Arc<Excerpt>>,
@@ -78,6 +81,7 @@ impl Diagnostic {
             related: Vec::new(),
             element: String::new(),
             origin: None,
+            items: Vec::new(),
             excerpt: None,
         }
     }
@@ -89,6 +93,11 @@ impl Diagnostic {
 
     pub fn with_element(mut self, element: impl Into<String>) -> Self {
         self.element = element.into();
+        self
+    }
+
+    pub fn with_items(mut self, items: Vec<String>) -> Self {
+        self.items = items;
         self
     }
 
@@ -144,13 +153,17 @@ impl Tally {
     pub fn of(diagnostics: &[Diagnostic]) -> Tally {
         let mut tally = Tally::default();
         for diagnostic in diagnostics {
-            match diagnostic.severity {
-                Severity::Error => tally.errors += 1,
-                Severity::Warning => tally.warnings += 1,
-                Severity::Info => tally.infos += 1,
-            }
+            tally.add(diagnostic.severity);
         }
         tally
+    }
+
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
     }
 }
 

@@ -40,6 +40,8 @@ const BUILT_IN_IGNORES: [&str; 4] = [
 pub struct Discovery {
     pub project: Option<Project>,
     pub units: Vec<Unit>,
+    /// What `.forceignore` and excludes left out, with `collect_excluded`.
+    pub excluded: Vec<Unit>,
     pub problems: Vec<Problem>,
 }
 
@@ -53,6 +55,9 @@ pub struct DiscoverOptions {
     pub force_exclude: bool,
     /// Follow symbolic links that lead outside the project (`--follow-external-links`).
     pub follow_external_links: bool,
+    /// Also list the metadata `.forceignore` and excludes leave out (in `Discovery::excluded`):
+    /// integration users may hold it, as it is in the org though this project does not deploy it.
+    pub collect_excluded: bool,
 }
 
 /// Decides whether a path is left out: `.forceignore` (gitignore semantics, relative to the
@@ -192,6 +197,7 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
         cwd,
         problems: Vec::new(),
         collector: Collector::default(),
+        excluded: Collector::default(),
         roots: BTreeMap::new(),
     };
 
@@ -220,9 +226,11 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
     let Scan {
         mut problems,
         collector,
+        excluded,
         ..
     } = scan;
     let (units, unreadable_names) = collector.into_units(cwd);
+    let (excluded, _) = excluded.into_units(cwd);
     for (path, named) in unreadable_names {
         let message = "skipped: the file name is not valid UTF-8, which no metadata name is";
         let shown = Some(display_path(&path, cwd));
@@ -236,6 +244,7 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
     Discovery {
         project: project_of_first,
         units,
+        excluded,
         problems,
     }
 }
@@ -246,6 +255,8 @@ struct Scan<'o> {
     cwd: &'o Path,
     problems: Vec<Problem>,
     collector: Collector,
+    /// What `.forceignore` and excludes left out, with `collect_excluded`.
+    excluded: Collector,
     /// Per root: its filter (`.forceignore` and excludes, built once however many paths lie under
     /// it) and its real location, which symbolic links must not leave.
     roots: BTreeMap<PathBuf, (Filter, Option<PathBuf>)>,
@@ -273,12 +284,18 @@ impl Scan<'_> {
             }
         };
         if metadata.is_dir() {
-            let dirs = scan_roots(path, project);
+            let mut dirs = scan_roots(path, project);
             if dirs.is_empty() {
-                self.problems.push(Problem::warning(
-                    Some(display_path(path, self.cwd)),
-                    "nothing to lint: no package directory of sfdx-project.json lies here",
-                ));
+                if self.options.paths.is_empty() {
+                    self.problems.push(Problem::warning(
+                        Some(display_path(path, self.cwd)),
+                        "nothing to lint: no package directory of sfdx-project.json lies here (name a directory to lint it anyway)",
+                    ));
+                } else {
+                    // Named on the command line: linted, package directory or not (NPSP and EDA
+                    // keep their permission files under `unpackaged/`).
+                    dirs.push(path.to_path_buf());
+                }
             }
             for dir in dirs {
                 self.walk(&dir, root);
@@ -333,6 +350,8 @@ impl Scan<'_> {
             .follow_links(true)
             .sort_by_file_name()
             .into_iter();
+        // The depth of the excluded directory being walked, when excluded files are collected.
+        let mut excluded_below: Option<usize> = None;
         while let Some(entry) = entries.next() {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -342,17 +361,30 @@ impl Scan<'_> {
                 }
             };
             let file_type = entry.file_type();
-            let excluded = entry.depth() > 0
-                && self.roots[root]
-                    .0
-                    .is_excluded(entry.path(), file_type.is_dir());
+            if excluded_below.is_some_and(|depth| entry.depth() <= depth) {
+                excluded_below = None;
+            }
+            let excluded = excluded_below.is_some()
+                || entry.depth() > 0
+                    && self.roots[root]
+                        .0
+                        .is_excluded(entry.path(), file_type.is_dir());
             let left = !excluded
                 && entry.depth() > 0
                 && entry.path_is_symlink()
                 && !self.inside(entry.path(), root);
-            if excluded || left {
+            if left || excluded && !self.options.collect_excluded {
                 if file_type.is_dir() {
                     entries.skip_current_dir();
+                }
+                continue;
+            }
+            if excluded {
+                // Kept apart: not linted, but integration users may hold what it defines.
+                if file_type.is_dir() {
+                    excluded_below.get_or_insert(entry.depth());
+                } else if file_type.is_file() {
+                    self.excluded.add_file(entry.into_path(), false);
                 }
                 continue;
             }
@@ -809,4 +841,39 @@ mod filter_tests {
             "{warnings:?}"
         );
     }
+}
+
+/// Permission metadata of the project outside its package directories, by the top directory it lies
+/// in (relative to the root, as shown) with a count: what a run that found nothing left out.
+pub fn metadata_outside_packages(project: &Project, excludes: &[String]) -> Vec<(PathBuf, usize)> {
+    let mut ignored = Vec::new();
+    let filter = Filter::new(&project.root, excludes, &mut ignored, &project.root);
+    let mut found: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let mut entries = WalkDir::new(&project.root).sort_by_file_name().into_iter();
+    while let Some(Ok(entry)) = entries.next() {
+        let path = entry.path();
+        let is_dir = entry.file_type().is_dir();
+        if entry.depth() > 0
+            && (filter.is_excluded(path, is_dir)
+                || project.package_dirs.iter().any(|dir| dir == path)
+                || entry.file_name() == "node_modules")
+        {
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        let is_metadata = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| MetadataKind::from_file_name(name).is_some());
+        if entry.file_type().is_file()
+            && is_metadata
+            && let Ok(relative) = path.strip_prefix(&project.root)
+            && let Some(top) = relative.components().next()
+        {
+            *found.entry(PathBuf::from(top.as_os_str())).or_default() += 1;
+        }
+    }
+    found.into_iter().collect()
 }

@@ -240,7 +240,7 @@ impl Block {
     fn map_in(&self, index: usize, at: usize) -> usize {
         let line = &self.lines[index];
         let at = at.clamp(line.shown_start, line.shown_end);
-        line.text_start + (at - line.shown_start)
+        floor_boundary(&self.text, line.text_start + (at - line.shown_start))
     }
 
     /// The 1-based column in the file of an offset into the block's text.
@@ -251,7 +251,8 @@ impl Block {
             .rev()
             .find(|line| line.text_start <= offset)
             .or(self.lines.first())?;
-        let shown = &self.text[line.text_start..offset.max(line.text_start)];
+        let end = floor_boundary(&self.text, offset.max(line.text_start));
+        let shown = &self.text[line.text_start..end.max(line.text_start)];
         Some(line.column + shown.chars().count() as u32)
     }
 }
@@ -280,8 +281,9 @@ struct Place {
 
 impl Place {
     fn new(text: &str, tracker: &mut LineTracker<'_>, start: usize, end: usize) -> Place {
-        let start = start.min(text.len());
-        let end = end.clamp(start, text.len());
+        // Spans from the parser fall on character boundaries; any other is pulled back to one.
+        let start = floor_boundary(text, start);
+        let end = floor_boundary(text, end).max(start);
         let first_line = tracker.locate(start).0;
         let last_line = tracker.locate(end.saturating_sub(1).max(start)).0;
         if last_line - first_line < MAX_SPAN_LINES {
@@ -300,6 +302,15 @@ impl Place {
             last_line: first_line,
         }
     }
+}
+
+/// The largest character boundary of `text` at or before `at` (and at most its length).
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The length of a line without its terminator.
@@ -394,6 +405,23 @@ mod tests {
         let shown = excerpt(text, &[(0, 3)]);
         assert_eq!(shown.blocks[0].text, "<a>\u{fffd}x\u{bf}y?\tz</a>\n");
         assert_eq!(shown.blocks[0].text.len(), text.len());
+    }
+
+    #[test]
+    fn spans_inside_a_character_are_pulled_back_to_its_start() {
+        let text = "\u{feff}<a>é</a>\n";
+        let shown = excerpt(text, &[(1, 2), (8, 9)]);
+        for (start, end) in [(1, 2), (8, 9), (2, 100)] {
+            let (from, to) = shown.map(start, end).unwrap();
+            let block = shown.block(from, to).unwrap();
+            let local = from - block.offset;
+            assert!(block.text.is_char_boundary(local), "{start}..{end}");
+            assert!(
+                block.text.is_char_boundary(to - block.offset),
+                "{start}..{end}"
+            );
+            assert!(block.column_at(local).is_some());
+        }
     }
 
     #[test]

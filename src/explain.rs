@@ -211,6 +211,77 @@ pub fn list_packs(json: bool, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `sflint pack ID`: what a pack requires, in words an admin reads.
+/// `sflint pack ID --format json`: the pack as data, requirement ids in full, each with its kind,
+/// level, condition, wording and the vendor's reason and source.
+pub fn pack_json(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<()> {
+    let header = &pack.file.pack;
+    let requirements: Vec<serde_json::Value> = pack
+        .file
+        .requirements
+        .iter()
+        .map(|requirement| {
+            serde_json::json!({
+                "id": pack.requirement_id(requirement),
+                "kind": requirement.kind.name(),
+                "level": requirement.level.as_str(),
+                "when": requirement.when.as_ref().map(|when| when.describe()),
+                "finding": requirement.finding.map(|rule| rule.as_str()),
+                "description": requirement.kind.describe(),
+                "why": requirement.why.trim(),
+                "source": requirement.source.trim(),
+            })
+        })
+        .collect();
+    let options: Vec<serde_json::Value> = pack
+        .file
+        .options
+        .iter()
+        .map(|option| {
+            serde_json::json!({
+                "id": option.id,
+                "kind": format!("{:?}", option.kind).to_lowercase(),
+                "description": option.description,
+                "default": option.default.as_ref().map(|value| serde_json::to_value(value).unwrap_or_default()),
+                "required": option.default.is_none(),
+                "choices": option.choices,
+            })
+        })
+        .collect();
+    let allows: Vec<serde_json::Value> = pack
+        .file
+        .allows
+        .iter()
+        .map(|allow| {
+            serde_json::json!({
+                "permission": allow.permission.get_ref(),
+                "why": allow.why,
+                "source": allow.source,
+            })
+        })
+        .collect();
+    let document = serde_json::json!({
+        "id": header.id,
+        "name": header.name,
+        "summary": header.summary,
+        "source": {
+            "title": header.source.title,
+            "url": header.source.url,
+            "retrieved": header.source.retrieved,
+        },
+        "confidence": header.confidence.as_str(),
+        "grants_on_profile": header.grants_on == crate::packs::file::GrantsOn::Profile,
+        "read_only": header.read_only,
+        "extends": header.extends,
+        "origin": pack.origin,
+        "options": options,
+        "requirements": requirements,
+        "allows": allows,
+        "notes": header.notes,
+    });
+    crate::escape::write_json(out, &document)?;
+    writeln!(out)
+}
+
 /// Every string of the pack is escaped: a pack file can come from the repository.
 pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<()> {
     use crate::escape::text as e;
@@ -326,4 +397,138 @@ pub fn pack_table_markdown() -> String {
         ));
     }
     out
+}
+
+/// `sflint check --show-files`: the files a run would lint, one a line, in the order it reads them.
+pub fn show_files(workspace: &crate::Workspace, out: &mut dyn Write) -> io::Result<()> {
+    for unit in &workspace.targets {
+        for file in &unit.files {
+            writeln!(out, "{}", crate::escape::text(&file.display))?;
+        }
+    }
+    Ok(())
+}
+
+/// `sflint check --show-settings`: what a run would use: the project, the configuration, the rule
+/// settings and each integration user with its pack, options and members.
+pub fn show_settings(workspace: &crate::Workspace, out: &mut dyn Write) -> io::Result<()> {
+    use crate::escape::text as e;
+    let shown = |path: &std::path::Path| crate::source::display_path(path, &workspace.display_base);
+    match &workspace.project {
+        Some(project) => {
+            writeln!(out, "project: {}", e(&shown(&project.root)))?;
+            let dirs: Vec<String> = project
+                .package_dirs
+                .iter()
+                .map(|dir| e(&shown(dir)).into_owned())
+                .collect();
+            writeln!(out, "package directories: {}", dirs.join(", "))?;
+        }
+        None => writeln!(out, "project: none (no sfdx-project.json above the paths)")?,
+    }
+    writeln!(
+        out,
+        "configuration: {}",
+        workspace
+            .config_path
+            .as_deref()
+            .map_or_else(|| "none".into(), |path| e(path).into_owned())
+    )?;
+    let files: usize = workspace.targets.iter().map(|unit| unit.files.len()).sum();
+    writeln!(
+        out,
+        "files to lint: {files} ({} components)",
+        workspace.targets.len()
+    )?;
+    for line in workspace.settings.describe() {
+        writeln!(out, "settings: {}", e(&line))?;
+    }
+    if workspace.integrations.is_empty() {
+        writeln!(out, "integration users: none")?;
+    }
+    for integration in &workspace.integrations {
+        let user = &integration.user;
+        writeln!(
+            out,
+            "integration user {}: pack {} ({})",
+            e(&user.name),
+            e(integration.pack.id()),
+            e(&integration.pack.origin)
+        )?;
+        if let Some(profile) = &user.profile {
+            writeln!(out, "  profile: {}", e(&profile.pattern))?;
+        }
+        let patterns = |selectors: &[crate::model::user::Selector]| -> String {
+            selectors
+                .iter()
+                .map(|selector| e(&selector.pattern).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !user.permission_sets.is_empty() {
+            writeln!(
+                out,
+                "  permission sets: {}",
+                patterns(&user.permission_sets)
+            )?;
+        }
+        if !user.groups.is_empty() {
+            writeln!(out, "  permission set groups: {}", patterns(&user.groups))?;
+        }
+        for (id, value) in integration.options.shown() {
+            writeln!(out, "  option {}: {}", e(&id), e(&value))?;
+        }
+    }
+    Ok(())
+}
+
+/// `sflint check --statistics`: how many findings each rule reported, most first.
+pub fn statistics(report: &crate::Report, json: bool, out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, crate::diagnostic::Tally)> =
+        std::collections::BTreeMap::new();
+    for diagnostic in &report.diagnostics {
+        let entry = counts.entry(diagnostic.rule.as_str()).or_default();
+        entry.0 += 1;
+        entry.1.add(diagnostic.severity);
+    }
+    let mut rows: Vec<(&str, usize, crate::diagnostic::Tally)> = counts
+        .into_iter()
+        .map(|(rule, (count, tally))| (rule, count, tally))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if json {
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(rule, count, tally)| {
+                serde_json::json!({
+                    "rule": rule,
+                    "count": count,
+                    "errors": tally.errors,
+                    "warnings": tally.warnings,
+                    "infos": tally.infos,
+                })
+            })
+            .collect();
+        crate::escape::write_json(out, &rows)?;
+        return writeln!(out);
+    }
+    let width = rows
+        .iter()
+        .map(|(_, count, _)| count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (rule, count, tally) in &rows {
+        let mut severities = Vec::new();
+        for (number, name) in [
+            (tally.errors, "error"),
+            (tally.warnings, "warning"),
+            (tally.infos, "info"),
+        ] {
+            if number > 0 {
+                severities.push(crate::report::plural(number, name));
+            }
+        }
+        writeln!(out, "{count:>width$}  {rule}  ({})", severities.join(", "))?;
+    }
+    writeln!(out, "{}", crate::report::summary_line(report))
 }

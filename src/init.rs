@@ -1232,6 +1232,7 @@ fn check_project(root: &Path, config_path: &Path, cwd: &Path, console: &mut Cons
     let render_options = RenderOptions {
         color: false,
         quiet: false,
+        width: None,
     };
     let _ = report::render(Format::Concise, &result, render_options, console.out);
     let _ = console.out.flush();

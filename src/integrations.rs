@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::config::LoadedConfig;
+use crate::config::{LoadedConfig, NameSpans, line_column};
 use crate::discover::Unit;
 use crate::model::MetadataKind;
 use crate::model::user::{IntegrationUser, Resolution, Selector, Unreadable};
@@ -32,15 +32,42 @@ pub fn declare(
     let mut declared = Vec::new();
     let mut problems = Vec::new();
     let mut names = BTreeSet::new();
-    for integration in &config.config.integrations {
+    let spans = NameSpans::of(&config.text);
+    let at = |index: usize| -> (Option<usize>, Option<usize>) {
+        spans
+            .integrations
+            .get(index)
+            .and_then(Clone::clone)
+            .map_or((None, None), |span| {
+                let (line, column) = line_column(&config.text, span.start);
+                (Some(line), Some(column))
+            })
+    };
+    for (index, integration) in config.config.integrations.iter().enumerate() {
         let context = format!("integration {:?}", integration.name);
+        let (line, column) = at(index);
+        if integration.profile.is_none()
+            && integration.permission_sets.is_empty()
+            && integration.permission_set_groups.is_empty()
+        {
+            problems.push(
+                Problem::error(
+                    shown.clone(),
+                    format!(
+                        "{context} names no profile, permission set or permission set group, so it checks nothing"
+                    ),
+                )
+                .at(line, column),
+            );
+            continue;
+        }
         let error =
             |message: String| Problem::error(shown.clone(), format!("{context}: {message}"));
         if !names.insert(integration.name.clone()) {
-            problems.push(Problem::error(
-                shown.clone(),
-                format!("{context} is declared twice"),
-            ));
+            problems.push(
+                Problem::error(shown.clone(), format!("{context} is declared twice"))
+                    .at(line, column),
+            );
             continue;
         }
         let pack = match packs::resolve(&integration.pack, &base, cwd) {
@@ -87,6 +114,40 @@ pub fn declare(
                 options,
             }),
             Err(message) => problems.push(error(message)),
+        }
+    }
+    // An override naming an integration that does not exist applies to nothing.
+    for names_of_override in &spans.overrides {
+        for name in names_of_override {
+            let name_text = name.get_ref();
+            if config
+                .config
+                .integrations
+                .iter()
+                .any(|integration| &integration.name == name_text)
+            {
+                continue;
+            }
+            let hint = crate::registry::suggest(
+                name_text,
+                config
+                    .config
+                    .integrations
+                    .iter()
+                    .map(|integration| integration.name.as_str()),
+            )
+            .map(|known| format!(" (did you mean {known:?}?)"))
+            .unwrap_or_default();
+            let (line, column) = line_column(&config.text, name.span().start);
+            problems.push(
+                Problem::error(
+                    shown.clone(),
+                    format!(
+                        "overrides name integration {name_text:?}, which is not declared{hint}; the override applies to nothing"
+                    ),
+                )
+                .at(Some(line), Some(column)),
+            );
         }
     }
     (declared, problems)

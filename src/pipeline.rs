@@ -245,7 +245,7 @@ fn load_held(workspace: &Workspace, files: &dyn FileSet, pool: &Pool, mut held: 
     if workspace.integrations.is_empty() {
         return held;
     }
-    let mut candidates: Vec<&Unit> = workspace.others.iter().collect();
+    let mut candidates: Vec<&Unit> = workspace.others.iter().chain(&workspace.excluded).collect();
     let targets = target_files(workspace);
     // Pass 1: everything an integration names; pass 2: members of the groups found.
     for pass in 0..2 {
@@ -351,6 +351,11 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
         return out;
     }
     let targets = target_files(workspace);
+    let excluded: HashSet<&Path> = workspace
+        .excluded
+        .iter()
+        .map(|unit| unit.files[0].fs.as_path())
+        .collect();
     let is_target = |component: &Component| {
         component
             .files
@@ -393,6 +398,31 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
             workspace.config_path.as_deref(),
             in_scope,
         ));
+        let counted_excluded: Vec<String> = holdings
+            .members
+            .iter()
+            .map(|member| member.component)
+            .chain(holdings.groups.iter().copied())
+            .filter(|component| excluded.contains(component.files[0].fs.as_path()))
+            .map(|component| {
+                format!(
+                    "{} {:?} ({})",
+                    component.kind.noun(),
+                    component.name,
+                    component.files[0].display
+                )
+            })
+            .collect();
+        if in_scope && !counted_excluded.is_empty() {
+            out_problems.push(Problem::warning(
+                workspace.config_path.clone(),
+                format!(
+                    "integration {:?}: counted although .forceignore or exclude leave them out of this project, as they are in the org (count_excluded_members = false leaves them out): {}",
+                    integration.user.name,
+                    counted_excluded.join("; ")
+                ),
+            ));
+        }
         if in_scope {
             relied_on.extend(broken().map(|u| u.main_file.fs.clone()));
             relied_on.extend(

@@ -25,6 +25,8 @@ pub struct Settings {
 #[derive(Debug)]
 struct CompiledOverride {
     paths: Option<GlobSet>,
+    /// As written, for `--show-settings`.
+    path_patterns: Vec<String>,
     integrations: Vec<String>,
     rules: Vec<(String, RuleSetting)>,
     ignore: Vec<String>,
@@ -42,6 +44,47 @@ fn names(key: &str, diagnostic: &Diagnostic) -> bool {
 }
 
 impl Settings {
+    /// The settings in words, one line each, for `--show-settings`.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let levels = |rules: &[(String, RuleSetting)]| -> String {
+            rules
+                .iter()
+                .map(|(id, level)| format!("{id} = {}", format!("{level:?}").to_lowercase()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !self.select.is_empty() {
+            lines.push(format!("select: {}", self.select.join(", ")));
+        }
+        if !self.ignore.is_empty() {
+            lines.push(format!("ignore: {}", self.ignore.join(", ")));
+        }
+        if !self.rules.is_empty() {
+            lines.push(format!("rules: {}", levels(&self.rules)));
+        }
+        for (index, item) in self.overrides.iter().enumerate() {
+            let mut parts = Vec::new();
+            if !item.path_patterns.is_empty() {
+                parts.push(format!("paths {}", item.path_patterns.join(", ")));
+            }
+            if !item.integrations.is_empty() {
+                parts.push(format!("integrations {}", item.integrations.join(", ")));
+            }
+            if !item.ignore.is_empty() {
+                parts.push(format!("ignore {}", item.ignore.join(", ")));
+            }
+            if !item.rules.is_empty() {
+                parts.push(format!("rules {}", levels(&item.rules)));
+            }
+            lines.push(format!("overrides[{index}]: {}", parts.join("; ")));
+        }
+        if lines.is_empty() {
+            lines.push("every rule at its default severity".to_string());
+        }
+        lines
+    }
+
     pub fn new(
         config: &Config,
         problems: &mut Vec<Problem>,
@@ -73,6 +116,7 @@ impl Settings {
             };
             overrides.push(CompiledOverride {
                 paths,
+                path_patterns: item.paths.clone(),
                 integrations: item.integrations.clone(),
                 rules: item
                     .rules

@@ -102,6 +102,9 @@ pub struct Workspace {
     pub targets: Vec<Unit>,
     /// The rest of the project, when only some files are linted: read for integration users only.
     pub others: Vec<Unit>,
+    /// What `.forceignore` and excludes leave out, when integration users may hold it: read for
+    /// them only (it is in the org, though this project does not deploy it).
+    pub excluded: Vec<Unit>,
     pub baseline: Option<BaselineInput>,
     pub threads: Option<usize>,
     /// Keep the source lines around each finding.
@@ -115,10 +118,12 @@ impl Workspace {
     pub fn load(options: &WorkspaceOptions) -> Workspace {
         let cwd = &options.cwd;
         let mut problems = Vec::new();
-        let config = load_config(options).unwrap_or_else(|problem| {
-            problems.push(problem);
-            LoadedConfig::default()
-        });
+        let config = match load_config(options) {
+            Ok(config) => config,
+            // Linting under default settings would report what the project switched off and
+            // miss its integration users: nothing is linted.
+            Err(problem) => return Workspace::unusable(options, problem),
+        };
         let config_path = config.path.as_deref().map(|path| display_path(path, cwd));
 
         let (mut integrations, declare_problems) =
@@ -129,9 +134,12 @@ impl Workspace {
         discover_options
             .excludes
             .extend(config.config.exclude.iter().cloned());
+        discover_options.collect_excluded =
+            !integrations.is_empty() && config.config.count_excluded_members;
         let Discovery {
             project,
             units: targets,
+            mut excluded,
             problems: discovery_problems,
         } = discover::discover(&discover_options, cwd);
         problems.extend(discovery_problems);
@@ -163,6 +171,13 @@ impl Workspace {
                 .iter()
                 .any(|given| discover::absolute(given, cwd) == *path)
         });
+        // A run that could not read what it was given has said so already.
+        let failed = problems
+            .iter()
+            .any(|problem| problem.level == crate::problem::ProblemLevel::Error);
+        if targets.is_empty() && !config_named && !failed {
+            problems.push(nothing_found(project.as_ref(), &discover_options, cwd));
+        }
         let integration_scope = if named_files && !config_named && options.pack.is_none() {
             IntegrationScope::HoldingTargets
         } else {
@@ -176,20 +191,24 @@ impl Workspace {
                 excludes: discover_options.excludes.clone(),
                 force_exclude: false,
                 follow_external_links: discover_options.follow_external_links,
+                collect_excluded: discover_options.collect_excluded,
             };
             let linted: HashSet<&Path> = targets
                 .iter()
                 .map(|unit| unit.files[0].fs.as_path())
                 .collect();
             // Problems of the rest of the project are not this run's concern.
-            discover::discover(&everything, cwd)
-                .units
+            let rest = discover::discover(&everything, cwd);
+            excluded.extend(rest.excluded);
+            rest.units
                 .into_iter()
                 .filter(|unit| !linted.contains(unit.files[0].fs.as_path()))
                 .collect()
         } else {
             Vec::new()
         };
+        excluded.sort_by(|a, b| a.files[0].fs.cmp(&b.files[0].fs));
+        excluded.dedup_by(|a, b| a.files[0].fs == b.files[0].fs);
 
         // A misspelt id in the settings would silently do nothing: name it with its line.
         let known_ids = KnownIds::new(
@@ -225,10 +244,32 @@ impl Workspace {
             integration_scope,
             targets,
             others,
+            excluded,
             baseline,
             threads: options.threads,
             excerpts: options.excerpts,
             problems,
+        }
+    }
+
+    /// A workspace with nothing to lint, for a configuration that cannot be read.
+    fn unusable(options: &WorkspaceOptions, problem: Problem) -> Workspace {
+        Workspace {
+            root: options.cwd.clone(),
+            display_base: options.cwd.clone(),
+            project: None,
+            config_path: problem.path.clone(),
+            settings: Settings::default(),
+            known_ids: KnownIds::default(),
+            integrations: Vec::new(),
+            integration_scope: IntegrationScope::All,
+            targets: Vec::new(),
+            others: Vec::new(),
+            excluded: Vec::new(),
+            baseline: None,
+            threads: options.threads,
+            excerpts: options.excerpts,
+            problems: vec![problem],
         }
     }
 
@@ -241,6 +282,52 @@ impl Workspace {
                 .may_hold(kind, name, Some(&main_file.fs), &self.root)
         })
     }
+}
+
+/// What a run that found no permission file says: where the project's permission files are, if
+/// they lie outside its package directories, and how to lint them.
+fn nothing_found(project: Option<&Project>, options: &DiscoverOptions, cwd: &Path) -> Problem {
+    let Some(project) = project else {
+        return Problem::warning(None, "no permission metadata found: nothing was linted");
+    };
+    let packages: Vec<String> = project
+        .package_dirs
+        .iter()
+        .map(|dir| display_path(dir, cwd))
+        .collect();
+    let outside = discover::metadata_outside_packages(project, &options.excludes);
+    if outside.is_empty() {
+        return Problem::warning(
+            None,
+            format!(
+                "no permission metadata found in the package directories ({}): nothing was linted",
+                packages.join(", ")
+            ),
+        );
+    }
+    let places: Vec<String> = outside
+        .iter()
+        .map(|(dir, count)| {
+            format!(
+                "{} ({})",
+                display_path(&project.root.join(dir), cwd),
+                crate::report::plural(*count, "file")
+            )
+        })
+        .collect();
+    let commands: Vec<String> = outside
+        .iter()
+        .map(|(dir, _)| display_path(&project.root.join(dir), cwd))
+        .collect();
+    Problem::warning(
+        None,
+        format!(
+            "no permission metadata found in the package directories ({}), but outside them in {}: lint those with `sflint check {}`",
+            packages.join(", "),
+            places.join(", "),
+            commands.join(" ")
+        ),
+    )
 }
 
 fn load_config(options: &WorkspaceOptions) -> Result<LoadedConfig, Problem> {

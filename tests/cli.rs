@@ -664,10 +664,10 @@ fn output_does_not_depend_on_the_number_of_threads() {
     let report = json(&single.stdout);
     assert_eq!(report["summary"]["files"], count);
     // Even sets: view-all-data, unknown-user-permission, object-access-dependency; odd sets:
-    // object-access-dependency and two permission-dependency warnings.
+    // object-access-dependency and one permission-dependency warning naming two permissions.
     assert_eq!(
         report["diagnostics"].as_array().unwrap().len(),
-        count / 2 * 3 + count / 2 * 3
+        count / 2 * 3 + count / 2 * 2
     );
     for threads in ["2", "4", "16"] {
         let parallel = run(dir.path(), &["check", "--format", "json", "-j", threads]);

@@ -50,6 +50,7 @@ fn lint_result(mut diagnostics: Vec<Diagnostic>) -> Report {
 const OPTIONS: RenderOptions = RenderOptions {
     color: false,
     quiet: false,
+    width: None,
 };
 
 /// Four findings in two files, in an order where severity and position disagree, with every

@@ -240,7 +240,10 @@ fn generate_baseline_refuses_the_options_it_would_ignore() {
 #[cfg(unix)]
 #[test]
 fn init_does_not_write_through_a_dangling_link() {
-    let dir = project(&[]);
+    let dir = project(&[(
+        &format!("{SETS}/ActOn_Integration.permissionset-meta.xml"),
+        &permission_set(""),
+    )]);
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("planted.toml");
     std::os::unix::fs::symlink(&target, dir.path().join("sflint.toml")).unwrap();
@@ -250,7 +253,7 @@ fn init_does_not_write_through_a_dangling_link() {
         refused.stderr,
         "sflint: error: sflint.toml already exists (use --force to overwrite it)\n"
     );
-    let forced = run(dir.path(), &["init", "--force"]);
+    let forced = run(dir.path(), &["init", "--force", "--yes"]);
     assert_eq!(forced.code, 0, "{}", forced.stderr);
     assert!(!target.exists(), "nothing was created outside the project");
     let written = dir.path().join("sflint.toml");

@@ -28,6 +28,7 @@ fn rendered(report: &Report, format: Format) -> String {
     let options = RenderOptions {
         color: false,
         quiet: false,
+        width: None,
     };
     report::render(format, report, options, &mut out).unwrap();
     String::from_utf8(out).unwrap()

@@ -333,8 +333,7 @@ fn ignoring_the_pack_keeps_the_builtin_view_all_data_warning() {
              {MARKETING_SYNC}:23:9: error object-access-dependency Edit on Lead without Read in permission set Marketing_Sync\n\
              {MARKETING_SYNC}:35:9: error unknown-user-permission unknown user permission EditTasks in permission set Marketing_Sync; did you mean EditTask (Edit Tasks)?\n\
              {MARKETING_SYNC}:39:9: warning view-all-data permission set Marketing_Sync grants ViewAllData (View All Data)\n\
-             force-app/main/default/profiles/Integration User.profile-meta.xml:24:9: warning permission-dependency CustomizeApplication (Customize Application) requires ManageCustomPermissions (Manage Custom Permissions), which profile Integration User does not enable\n\
-             force-app/main/default/profiles/Integration User.profile-meta.xml:24:9: warning permission-dependency CustomizeApplication (Customize Application) requires ViewSetup (View Setup and Configuration), which profile Integration User does not enable\n"
+             force-app/main/default/profiles/Integration User.profile-meta.xml:24:9: warning permission-dependency CustomizeApplication (Customize Application) requires 2 permissions that profile Integration User does not enable: ManageCustomPermissions (Manage Custom Permissions) and ViewSetup (View Setup and Configuration)\n"
         )
     );
     assert_eq!(code, 1);
@@ -635,7 +634,8 @@ source = "runbook"
             "forbidden-permission",
             "error",
             SYNC,
-            2,
+            // Where ExportReport belongs among the user permissions: before EditTask.
+            4,
             "my-pack/reports",
             "Sync",
         ),

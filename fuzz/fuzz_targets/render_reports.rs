@@ -53,6 +53,7 @@ fn empty_lengths() -> &'static [usize; 5] {
             let options = RenderOptions {
                 color: false,
                 quiet: false,
+                width: None,
             };
             report::render(format, &Report::default(), options, &mut out).unwrap();
             out.len()
@@ -114,6 +115,7 @@ fuzz_target!(|data: &[u8]| {
     let options = RenderOptions {
         color: false,
         quiet: false,
+        width: None,
     };
     for (index, format) in FORMATS.into_iter().enumerate() {
         let mut out = Vec::new();

@@ -1,7 +1,9 @@
 //! `permission-dependency`: a user permission enabled without the permissions it requires.
 
+use std::collections::BTreeMap;
+
 use super::{Context, Rule, describe, finding, granting};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Component;
 use crate::registry::RuleId;
 
@@ -9,11 +11,17 @@ pub struct PermissionDependency;
 
 const RULE: RuleId = RuleId::PermissionDependency;
 
+/// Missing dependencies named in a message before the rest are only counted (the JSON report's
+/// `items` lists every one).
+const NAMED: usize = 5;
+
 impl Rule for PermissionDependency {
     fn id(&self) -> RuleId {
         RULE
     }
 
+    /// One finding per enabled permission and severity, listing every permission it needs that the
+    /// component does not enable: one Modify All Data grant is one finding, not thirteen.
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(container) = granting(component) else {
             return;
@@ -21,6 +29,7 @@ impl Rule for PermissionDependency {
         let grants = &container.grants;
         for permission in grants.user_permissions.iter().filter(|p| p.enabled) {
             let name = permission.name.value.as_str();
+            let mut missing: BTreeMap<Severity, Vec<(&str, &str)>> = BTreeMap::new();
             for dependency in &context.catalog.dependencies {
                 let Some(severity) = dependency.severity else {
                     continue;
@@ -29,27 +38,67 @@ impl Rule for PermissionDependency {
                 {
                     continue;
                 }
-                let mut diagnostic = finding(
-                    RULE,
-                    component,
-                    permission.name.span,
-                    format!(
-                        "{} requires {}, which {} does not enable",
+                missing
+                    .entry(severity)
+                    .or_default()
+                    .push((&dependency.requires, &dependency.source));
+            }
+            for (severity, mut needed) in missing.into_iter().rev() {
+                needed.sort_unstable();
+                let described: Vec<String> = needed
+                    .iter()
+                    .map(|(requires, _)| context.catalog.describe(requires))
+                    .collect();
+                let message = match described.as_slice() {
+                    [one] => format!(
+                        "{} requires {one}, which {} does not enable",
                         context.catalog.describe(name),
-                        context.catalog.describe(&dependency.requires),
                         describe(component)
                     ),
-                )
-                .with_help(format!(
-                    "Enable {} in this {} as well (source: {}).",
-                    dependency.requires,
-                    component.kind.noun(),
-                    dependency.source
-                ))
-                .with_element(format!("userPermissions/{name}/{}", dependency.requires));
+                    many => format!(
+                        "{} requires {} permissions that {} does not enable: {}",
+                        context.catalog.describe(name),
+                        many.len(),
+                        describe(component),
+                        listed(many)
+                    ),
+                };
+                let names: Vec<&str> = needed.iter().map(|(requires, _)| *requires).collect();
+                let mut sources: Vec<&str> = needed.iter().map(|(_, source)| *source).collect();
+                sources.sort_unstable();
+                sources.dedup();
+                let element = match names.as_slice() {
+                    [one] => format!("userPermissions/{name}/{one}"),
+                    _ => format!("userPermissions/{name}/{}", names.join(",")),
+                };
+                let mut diagnostic = finding(RULE, component, permission.name.span, message)
+                    .with_help(format!(
+                        "Enable {} in this {} as well (source: {}).",
+                        names.join(", "),
+                        component.kind.noun(),
+                        sources.join("; ")
+                    ))
+                    .with_element(element);
+                if names.len() > 1 {
+                    diagnostic =
+                        diagnostic.with_items(names.iter().map(|n| n.to_string()).collect());
+                }
                 diagnostic.severity = severity;
                 out.push(diagnostic);
             }
         }
     }
+}
+
+/// `A, B, C, D, E and 8 more`.
+fn listed(items: &[String]) -> String {
+    if items.len() <= NAMED + 1 {
+        let (last, rest) = items.split_last().expect("two or more");
+        return format!("{} and {last}", rest.join(", "));
+    }
+    format!(
+        "{} and {} more",
+        items[..NAMED].join(", "),
+        items.len() - NAMED
+    )
 }

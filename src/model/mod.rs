@@ -294,6 +294,23 @@ impl Grants {
     }
 }
 
+/// Where an entry with `key` belongs among `entries` (each with its key and span), which Salesforce
+/// writes sorted by key: the span of the first entry that sorts after it (the new one goes before
+/// it), else of the last entry (the new one goes after it); `None` when there is no entry at all.
+pub fn insertion_point<'k>(
+    entries: impl IntoIterator<Item = (&'k str, Span)>,
+    key: &str,
+) -> Option<Span> {
+    let mut last = None;
+    for (entry_key, span) in entries {
+        if entry_key > key {
+            return Some(span);
+        }
+        last = Some(span);
+    }
+    last
+}
+
 /// A profile, permission set or muting permission set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PermissionContainer {

@@ -12,10 +12,11 @@ use super::kinds::{Evaluation, Gap, Target};
 use super::options::Options;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Location, PackOrigin, Severity};
-use crate::model::Component;
 use crate::model::access::Access;
 use crate::model::user::{Holdings, IntegrationUser, Member, Role};
+use crate::model::{Component, Grants, insertion_point};
 use crate::registry::RuleId;
+use crate::source::Span;
 
 /// What the engine may consult besides the integration itself.
 pub struct PackContext<'a> {
@@ -271,15 +272,27 @@ fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
     let user = scope.holdings();
     let on_profile = scope.on_profile();
     let root = |component: &Component| Location::new(&component.files[0], component.root);
-    let fallback = || {
+    // Where new grants go: the profile for packs that read them there, else the first permission
+    // set, else the profile.
+    let home = || -> &Component {
         if on_profile && let Some(profile) = scope.profile() {
-            return root(profile);
+            return profile;
         }
         user.permission_sets()
             .next()
-            .map(|member| root(member.component))
-            .or_else(|| scope.profile().map(root))
-            .unwrap_or_else(|| root(user.members[0].component))
+            .map(|member| member.component)
+            .or_else(|| scope.profile())
+            .unwrap_or(user.members[0].component)
+    };
+    let fallback = || root(home());
+    // The entry of `home` before (or after) which a new entry keyed `key` goes, found by
+    // `entries`; else the root element.
+    let insertion = |key: &str, entries: fn(&Grants) -> Vec<(&str, Span)>| {
+        let component = home();
+        component
+            .permissions()
+            .and_then(|container| insertion_point(entries(&container.grants), key))
+            .map_or_else(fallback, |span| Location::new(component.path(span), span))
     };
     let object_entry = |object: &str| {
         user.members.iter().find_map(|member| {
@@ -295,7 +308,22 @@ fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
         Target::At(location) => location.clone(),
         Target::Profile => scope.profile().map(root).unwrap_or_else(fallback),
         Target::Permission => fallback(),
-        Target::Object(object) => object_entry(object).unwrap_or_else(fallback),
+        Target::UserPermission(name) => insertion(name, |grants| {
+            grants
+                .user_permissions
+                .iter()
+                .map(|entry| (entry.name.value.as_str(), entry.span))
+                .collect()
+        }),
+        Target::Object(object) => object_entry(object).unwrap_or_else(|| {
+            insertion(object, |grants| {
+                grants
+                    .object_permissions
+                    .iter()
+                    .map(|entry| (entry.object.value.as_str(), entry.span))
+                    .collect()
+            })
+        }),
         Target::Field(field) => {
             let object = super::kinds::object_of(field);
             let prefix = format!("{object}.");
@@ -314,7 +342,15 @@ fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
                     Some(Location::new(member.component.path(key), key))
                 })
                 .or_else(|| object_entry(object))
-                .unwrap_or_else(fallback)
+                .unwrap_or_else(|| {
+                    insertion(field, |grants| {
+                        grants
+                            .field_permissions
+                            .iter()
+                            .map(|entry| (entry.field.value.as_str(), entry.span))
+                            .collect()
+                    })
+                })
         }
     }
 }

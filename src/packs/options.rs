@@ -54,6 +54,23 @@ pub enum OptionValue {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options(BTreeMap<String, OptionValue>);
 
+impl Options {
+    /// Each option with its value as TOML writes it (`true`, `"text"`, `["A", "B"]`).
+    pub fn shown(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .map(|(id, value)| {
+                let value = match value {
+                    OptionValue::Bool(flag) => flag.to_string(),
+                    OptionValue::Text(text) => format!("{text:?}"),
+                    OptionValue::List(items) => format!("{items:?}"),
+                };
+                (id.clone(), value)
+            })
+            .collect()
+    }
+}
+
 fn quoted_choices(spec: &OptionSpec) -> String {
     spec.choices
         .iter()

@@ -16,9 +16,11 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::escape;
 use crate::excerpt::Excerpt;
 
-/// Wide enough for element paths and help sentences, fixed so that output does not depend on the
-/// terminal.
+/// Wide enough for element paths and help sentences; the width when output does not go to a
+/// terminal, so that it does not depend on where it goes.
 const WIDTH: usize = 100;
+/// Narrower terminals still get room for the source line's gutter and a few words.
+const MIN_WIDTH: usize = 40;
 
 pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let theme = if options.color {
@@ -26,8 +28,12 @@ pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Rule ids, requirement ids and permission names are never split across lines: only spaces
+    // break a line, and a word longer than the line stays whole.
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(WIDTH)
+        .with_width(options.width.unwrap_or(WIDTH).max(MIN_WIDTH))
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_links(false)
         .with_context_lines(1);
     for diagnostic in &result.diagnostics {

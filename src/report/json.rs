@@ -69,6 +69,9 @@ struct Entry<'a> {
     pack: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     requirement: Option<&'a str>,
+    /// Every item of a finding that groups several (the message lists the first few).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    items: &'a [String],
 }
 
 impl<'a> From<&'a Diagnostic> for Entry<'a> {
@@ -85,6 +88,7 @@ impl<'a> From<&'a Diagnostic> for Entry<'a> {
             integration: origin.map(|o| o.integration.as_str()),
             pack: origin.map(|o| o.pack.as_str()),
             requirement: origin.map(|o| o.requirement.as_str()),
+            items: &diagnostic.items,
         }
     }
 }

@@ -33,6 +33,9 @@ pub struct RenderOptions {
     pub color: bool,
     /// Findings only: no summary line.
     pub quiet: bool,
+    /// Columns the human report wraps at (`None`: 100, so that output does not depend on where it
+    /// goes).
+    pub width: Option<usize>,
 }
 
 pub fn render(

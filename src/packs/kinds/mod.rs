@@ -317,6 +317,8 @@ impl Checks<'_> {
 pub(crate) enum Target {
     Object(String),
     Field(String),
+    /// A user permission to add: where it belongs among the user permissions.
+    UserPermission(String),
     Permission,
     Profile,
     At(Location),

@@ -70,7 +70,7 @@ impl RequirementKind for UserPermission {
                     rule: finding_for(permission),
                     message: format!("{} lacks {described}", scope.subject()),
                     fix: Some(format!("Enable {permission}.")),
-                    target: Target::Permission,
+                    target: Target::UserPermission(permission.to_string()),
                     severity: None,
                 });
             }
