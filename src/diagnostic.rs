@@ -141,6 +141,27 @@ impl Diagnostic {
     }
 }
 
+/// Items named in a message before the rest are only counted: the JSON report's `items` lists
+/// every one.
+const NAMED_ITEMS: usize = 5;
+
+/// The items of a finding that groups several, for its message: `A`, `A and B`, `A, B and C`, up
+/// to `A, B, C, D, E and 576 more`.
+pub fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] if items.len() <= NAMED_ITEMS + 1 => {
+            format!("{} and {last}", rest.join(", "))
+        }
+        _ => format!(
+            "{} and {} more",
+            items[..NAMED_ITEMS].join(", "),
+            items.len() - NAMED_ITEMS
+        ),
+    }
+}
+
 /// Counts by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {

@@ -285,17 +285,11 @@ impl Scan<'_> {
         };
         if metadata.is_dir() {
             let mut dirs = scan_roots(path, project);
-            if dirs.is_empty() {
-                if self.options.paths.is_empty() {
-                    self.problems.push(Problem::warning(
-                        Some(display_path(path, self.cwd)),
-                        "nothing to lint: no package directory of sfdx-project.json lies here (name a directory to lint it anyway)",
-                    ));
-                } else {
-                    // Named on the command line: linted, package directory or not (NPSP and EDA
-                    // keep their permission files under `unpackaged/`).
-                    dirs.push(path.to_path_buf());
-                }
+            // Named on the command line: linted, package directory or not (NPSP and EDA keep their
+            // permission files under `unpackaged/`). Otherwise a run that finds nothing says where
+            // the files are (see `Workspace::load`).
+            if dirs.is_empty() && !self.options.paths.is_empty() {
+                dirs.push(path.to_path_buf());
             }
             for dir in dirs {
                 self.walk(&dir, root);

@@ -171,11 +171,19 @@ impl Workspace {
                 .iter()
                 .any(|given| discover::absolute(given, cwd) == *path)
         });
-        // A run that could not read what it was given has said so already.
-        let failed = problems
+        // A run given only paths that do not exist has said so already.
+        let something_given = discover_options.paths.is_empty()
+            || discover_options
+                .paths
+                .iter()
+                .any(|path| discover::absolute(path, cwd).exists());
+        // Files named one by one were the run's whole question; directories get told where the
+        // permission files are.
+        let files_named = discover_options
+            .paths
             .iter()
-            .any(|problem| problem.level == crate::problem::ProblemLevel::Error);
-        if targets.is_empty() && !config_named && !failed {
+            .any(|path| discover::absolute(path, cwd).is_file());
+        if targets.is_empty() && !config_named && something_given && !files_named {
             problems.push(nothing_found(project.as_ref(), &discover_options, cwd));
         }
         let integration_scope = if named_files && !config_named && options.pack.is_none() {
@@ -295,15 +303,17 @@ fn nothing_found(project: Option<&Project>, options: &DiscoverOptions, cwd: &Pat
         .iter()
         .map(|dir| display_path(dir, cwd))
         .collect();
+    let searched = if packages.is_empty() {
+        "no package directory of sfdx-project.json exists".to_string()
+    } else {
+        format!(
+            "no permission metadata found in the package directories ({})",
+            packages.join(", ")
+        )
+    };
     let outside = discover::metadata_outside_packages(project, &options.excludes);
     if outside.is_empty() {
-        return Problem::warning(
-            None,
-            format!(
-                "no permission metadata found in the package directories ({}): nothing was linted",
-                packages.join(", ")
-            ),
-        );
+        return Problem::warning(None, format!("{searched}: nothing was linted"));
     }
     let places: Vec<String> = outside
         .iter()
@@ -322,8 +332,12 @@ fn nothing_found(project: Option<&Project>, options: &DiscoverOptions, cwd: &Pat
     Problem::warning(
         None,
         format!(
-            "no permission metadata found in the package directories ({}), but outside them in {}: lint those with `sflint check {}`",
-            packages.join(", "),
+            "{searched}, but permission metadata lies {}in {}: lint it with `sflint check {}`",
+            if packages.is_empty() {
+                ""
+            } else {
+                "outside them "
+            },
             places.join(", "),
             commands.join(" ")
         ),

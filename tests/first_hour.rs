@@ -74,7 +74,7 @@ fn a_run_that_finds_nothing_says_where_the_files_are() {
     assert_eq!(quiet.stdout, "No findings in 0 components (0 files).\n");
     assert_eq!(
         quiet.stderr,
-        "sflint: warning: no permission metadata found in the package directories (force-app), but outside them in unpackaged (1 file): lint those with `sflint check unpackaged`\n"
+        "sflint: warning: no permission metadata found in the package directories (force-app), but permission metadata lies outside them in unpackaged (1 file): lint it with `sflint check unpackaged`\n"
     );
     let strict = run(
         dir.path(),

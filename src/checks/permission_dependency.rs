@@ -3,17 +3,13 @@
 use std::collections::BTreeMap;
 
 use super::{Context, Rule, describe, finding, granting};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, listed};
 use crate::model::Component;
 use crate::registry::RuleId;
 
 pub struct PermissionDependency;
 
 const RULE: RuleId = RuleId::PermissionDependency;
-
-/// Missing dependencies named in a message before the rest are only counted (the JSON report's
-/// `items` lists every one).
-const NAMED: usize = 5;
 
 impl Rule for PermissionDependency {
     fn id(&self) -> RuleId {
@@ -88,17 +84,4 @@ impl Rule for PermissionDependency {
             }
         }
     }
-}
-
-/// `A, B, C, D, E and 8 more`.
-fn listed(items: &[String]) -> String {
-    if items.len() <= NAMED + 1 {
-        let (last, rest) = items.split_last().expect("two or more");
-        return format!("{} and {last}", rest.join(", "));
-    }
-    format!(
-        "{} and {} more",
-        items[..NAMED].join(", "),
-        items.len() - NAMED
-    )
 }

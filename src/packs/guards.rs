@@ -5,16 +5,14 @@
 //! Their findings carry requirement ids the engine makes up (`act-on/no-view-all-data`);
 //! [`requirement_ids`] lists them, so that settings naming one can be checked.
 
-use std::collections::BTreeMap;
-
 use super::Pack;
 use super::evaluate::Scope;
 use super::file::Requirement;
 use super::kinds::{Needs, describe_member};
 use crate::catalog::Catalog;
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location, Severity, listed};
 use crate::model::access::Access;
-use crate::model::{Component, FieldPermission, ObjectAccess, ObjectFlag};
+use crate::model::{Component, FieldPermission, ObjectAccess, ObjectFlag, ObjectPermission};
 use crate::registry::RuleId;
 
 /// The org-wide permissions an integration user is judged on whatever its pack.
@@ -287,6 +285,9 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
         let Some(container) = member.permissions() else {
             continue;
         };
+        // One finding per member for its objects and one for its fields, each listing every item:
+        // a permission set that writes to 581 objects is one cause with one fix.
+        let mut objects: Vec<(&ObjectPermission, ObjectAccess)> = Vec::new();
         for entry in &container.grants.object_permissions {
             let allowed = needs
                 .objects
@@ -301,10 +302,13 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
                     .filter(|f| writes.contains(*f))
                     .collect::<Vec<_>>(),
             );
-            if excess.is_empty() {
-                continue;
+            if !excess.is_empty() {
+                objects.push((entry, excess));
             }
-            found.push((
+        }
+        match objects.as_slice() {
+            [] => {}
+            [(entry, excess)] => found.push((
                 index,
                 entry.span,
                 format!("objectPermissions/{}", entry.object.value),
@@ -316,34 +320,85 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
                     scope.vendor()
                 ),
                 format!("Turn off {} on {}.", excess.describe(), entry.object.value),
-            ));
+                Vec::new(),
+            )),
+            many => {
+                let items: Vec<String> = many
+                    .iter()
+                    .map(|(entry, excess)| {
+                        format!("{} ({})", entry.object.value, excess.describe())
+                    })
+                    .collect();
+                found.push((
+                    index,
+                    many[0].0.span,
+                    "objectPermissions".to_string(),
+                    format!(
+                        "{} can write to {} objects, but {} only reads: {}",
+                        scope.subject(),
+                        many.len(),
+                        scope.vendor(),
+                        listed(&items)
+                    ),
+                    "Turn off Create, Edit, Delete and Modify All Records on these objects."
+                        .to_string(),
+                    items,
+                ));
+            }
         }
-        let mut editable: BTreeMap<&str, Vec<&FieldPermission>> = BTreeMap::new();
-        for entry in container.grants.field_permissions.iter().filter(|f| {
-            member.unmuted_field(f).1 && !needs.editable_fields.contains(&f.field.value)
-        }) {
-            editable.entry(entry.object()).or_default().push(entry);
-        }
-        for (object, entries) in editable {
-            let names: Vec<&str> = entries.iter().map(|e| e.field.value.as_str()).collect();
+        let editable: Vec<&FieldPermission> = container
+            .grants
+            .field_permissions
+            .iter()
+            .filter(|f| {
+                member.unmuted_field(f).1 && !needs.editable_fields.contains(&f.field.value)
+            })
+            .collect();
+        let objects_of_fields: std::collections::BTreeSet<&str> =
+            editable.iter().map(|entry| entry.object()).collect();
+        if let Some(first) = editable.first() {
+            let names: Vec<String> = editable.iter().map(|e| e.field.value.clone()).collect();
+            let (element, message) = match objects_of_fields.iter().next() {
+                Some(object) if objects_of_fields.len() == 1 => (
+                    format!("fieldPermissions/{object}"),
+                    format!(
+                        "{} can edit {} field{} of {object} ({}), but {} only reads",
+                        scope.subject(),
+                        names.len(),
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", "),
+                        scope.vendor()
+                    ),
+                ),
+                _ => (
+                    "fieldPermissions".to_string(),
+                    format!(
+                        "{} can edit {} fields of {} objects, but {} only reads: {}",
+                        scope.subject(),
+                        names.len(),
+                        objects_of_fields.len(),
+                        scope.vendor(),
+                        listed(&names)
+                    ),
+                ),
+            };
+            let items = if objects_of_fields.len() == 1 {
+                Vec::new()
+            } else {
+                names
+            };
             found.push((
                 index,
-                entries[0].span,
-                format!("fieldPermissions/{object}"),
-                format!(
-                    "{} can edit {} field{} of {object} ({}), but {} only reads",
-                    scope.subject(),
-                    names.len(),
-                    if names.len() == 1 { "" } else { "s" },
-                    names.join(", "),
-                    scope.vendor()
-                ),
+                first.span,
+                element,
+                message,
                 "Set <editable>false</editable> on these fields.".to_string(),
+                items,
             ));
         }
     }
     let requirement = format!("{}/read-only", scope.pack().id());
-    for (index, span, element, message, help) in found {
+    for (index, span, element, message, help, items) in found {
         let component = members[index].component;
         let mut diagnostic = Diagnostic::new(
             RuleId::ExcessAccess,
@@ -352,6 +407,7 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
             message,
         )
         .with_help(help)
+        .with_items(items)
         .with_element(format!("{requirement}/{}/{element}", component.name));
         diagnostic.origin = Some(scope.origin(requirement.clone()));
         out.push(diagnostic);
