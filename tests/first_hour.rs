@@ -306,3 +306,181 @@ fn a_pack_as_json_gives_every_requirement_with_its_full_id() {
     assert!(api["why"].as_str().is_some_and(|why| !why.is_empty()));
     assert!(pack["source"]["url"].as_str().is_some());
 }
+
+// Output a user can act on.
+
+/// A read-only pack on a permission set that writes to many objects: one finding, every object in
+/// the JSON's `items`.
+#[test]
+fn excess_access_on_many_objects_is_one_finding_with_every_object() {
+    let objects: String = (0..12)
+        .map(|index| {
+            format!(
+                "    <objectPermissions>\n        <allowCreate>false</allowCreate>\n        <allowDelete>false</allowDelete>\n        <allowEdit>true</allowEdit>\n        <allowRead>true</allowRead>\n        <modifyAllRecords>false</modifyAllRecords>\n        <object>Obj{index:02}__c</object>\n        <viewAllRecords>false</viewAllRecords>\n    </objectPermissions>\n"
+            )
+        })
+        .collect();
+    let dir = project(&[
+        (
+            &format!("{SETS}/Sync.permissionset-meta.xml"),
+            &permission_set(&(objects + &user_permission("ApiEnabled"))),
+        ),
+        (
+            "sflint.toml",
+            "[[integration]]\nname = \"Fivetran\"\npack = \"fivetran\"\npermission_sets = [\"Sync\"]\n",
+        ),
+    ]);
+    let checked = run(dir.path(), &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&checked.stdout).unwrap();
+    let excess: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "excess-access")
+        .collect();
+    assert_eq!(excess.len(), 1, "{excess:?}");
+    assert_eq!(
+        excess[0]["message"],
+        "integration user Fivetran can write to 12 objects, but Fivetran only reads: Obj00__c (Edit), Obj01__c (Edit), Obj02__c (Edit), Obj03__c (Edit), Obj04__c (Edit) and 7 more"
+    );
+    assert_eq!(excess[0]["line"], 4);
+    let items: Vec<&str> = excess[0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item.as_str().unwrap())
+        .collect();
+    assert_eq!(items.len(), 12);
+    assert_eq!(items[11], "Obj11__c (Edit)");
+}
+
+/// One Modify All Data grant without what it needs is one finding naming every missing permission.
+#[test]
+fn a_permission_missing_many_dependencies_is_one_finding() {
+    let dir = project(&[(
+        &format!("{SETS}/Admin.permissionset-meta.xml"),
+        &permission_set(&user_permission("ModifyAllData")),
+    )]);
+    let checked = run(dir.path(), &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&checked.stdout).unwrap();
+    let dependencies: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "permission-dependency")
+        .collect();
+    assert_eq!(dependencies.len(), 1, "{dependencies:?}");
+    let items = dependencies[0]["items"].as_array().unwrap();
+    assert!(items.len() > 5, "{items:?}");
+    let message = dependencies[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!(
+            "ModifyAllData (Modify All Data) requires {} permissions that permission set Admin does not enable: ",
+            items.len()
+        )),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(&format!("and {} more", items.len() - 5)),
+        "{message}"
+    );
+}
+
+#[test]
+fn statistics_count_findings_by_rule() {
+    let dir = project(&[(
+        &format!("{SETS}/Ops.permissionset-meta.xml"),
+        &permission_set(
+            &(user_permission("ViewAllData")
+                + &user_permission("ManageFlow")
+                + &user_permission("ViewAllData")),
+        ),
+    )]);
+    let text = run(dir.path(), &["check", "--statistics"]);
+    assert_eq!(
+        text.stdout,
+        "1  duplicate-entry  (1 warning)\n1  unknown-user-permission  (1 error)\n1  view-all-data  (1 warning)\nFound 1 error and 2 warnings in 1 component (1 file).\n"
+    );
+    assert_eq!(text.code, 1);
+    let json = run(dir.path(), &["check", "--statistics", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"rule": "duplicate-entry", "count": 1, "errors": 0, "warnings": 1, "infos": 0})
+    );
+}
+
+#[test]
+fn show_files_and_show_settings_lint_nothing_and_say_what_a_run_would_use() {
+    let dir = project(&[
+        (
+            &format!("{SETS}/Ops.permissionset-meta.xml"),
+            &permission_set(&user_permission("ManageFlow")),
+        ),
+        (
+            "force-app/main/default/profiles/Sync.profile-meta.xml",
+            PROFILE,
+        ),
+        (
+            "sflint.toml",
+            "ignore = [\"duplicate-entry\"]\n\n[rules]\nview-all-data = \"error\"\n\n[[integration]]\nname = \"Stitch\"\npack = \"stitch\"\nprofile = \"Sync\"\npermission_sets = [\"Ops\"]\n",
+        ),
+    ]);
+    let files = run(dir.path(), &["check", "--show-files"]);
+    assert_eq!(files.code, 0);
+    assert_eq!(
+        files.stdout,
+        format!(
+            "{SETS}/Ops.permissionset-meta.xml\nforce-app/main/default/profiles/Sync.profile-meta.xml\n"
+        )
+    );
+    let settings = run(dir.path(), &["check", "--show-settings"]);
+    assert_eq!(settings.code, 0, "{}", settings.stderr);
+    assert_eq!(
+        settings.stdout,
+        "project: .\npackage directories: force-app\nconfiguration: sflint.toml\nfiles to lint: 2 (2 components)\nsettings: ignore: duplicate-entry\nsettings: rules: view-all-data = error\nintegration user Stitch: pack stitch (rules/stitch.toml)\n  profile: Sync\n  permission sets: Ops\n  option objects: []\n"
+    );
+}
+
+/// The human report wraps at `COLUMNS`, and never inside a rule id or a permission name.
+#[test]
+fn the_human_report_wraps_at_the_width_asked_and_keeps_ids_whole() {
+    let dir = project(&[
+        (
+            &format!("{SETS}/Ops.permissionset-meta.xml"),
+            &permission_set(&user_permission("ManageFlow")),
+        ),
+        (
+            "sflint.toml",
+            "[[integration]]\nname = \"Act-On\"\npack = \"act-on\"\npermission_sets = [\"Ops\"]\n",
+        ),
+    ]);
+    for columns in (40..=90).map(|width| width.to_string()) {
+        let columns = columns.as_str();
+        let output = Command::new(env!("CARGO_BIN_EXE_sflint"))
+            .current_dir(dir.path())
+            .args(["check", "--color", "never"])
+            .env("COLUMNS", columns)
+            .env_remove("CLICOLOR_FORCE")
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        let width: usize = columns.parse().unwrap();
+        // Messages and help are wrapped; source lines, the path header and the summary are
+        // shown as they are.
+        for line in text
+            .lines()
+            .filter(|line| line.starts_with("  ") && !line.contains(['│', '·', '╭', '╰']))
+        {
+            assert!(line.chars().count() <= width, "{columns}: {line:?}");
+        }
+        for id in [
+            "ManageInteraction",
+            "unknown-user-permission",
+            "act-on/system-permissions",
+            "missing-object-access",
+        ] {
+            assert!(text.contains(id), "{columns}: {id} split in\n{text}");
+        }
+    }
+}

@@ -28,11 +28,12 @@ pub fn render(result: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    // Rule ids, requirement ids and permission names are never split across lines: only spaces
-    // break a line, and a word longer than the line stays whole.
+    // Rule ids, requirement ids (`act-on/api-enabled`) and permission names are never split across
+    // lines: only spaces break a line (not `/` or `-`), and a word longer than the line stays whole.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width.unwrap_or(WIDTH).max(MIN_WIDTH))
         .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_links(false)
         .with_context_lines(1);
