@@ -137,6 +137,16 @@ pub struct CheckArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Also write the report in FORMAT to FILE, e.g. `--report sarif=sflint.sarif`: one run, several
+    /// reports (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
+
+    /// The directory SARIF paths are relative to (default: the root of the git repository around
+    /// the working directory, as code scanning wants, else the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
+
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -213,7 +223,7 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
 
     /// Record every current finding in FILE and exit with 0: adopt sflint on an existing project.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "format", "output"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "format", "output", "reports"])]
     pub generate_baseline: Option<PathBuf>,
 }
 
@@ -432,10 +442,18 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     }
 
     let format = args.format.unwrap_or(Format::Human);
+    let wants_sarif =
+        format == Format::Sarif || args.reports.iter().any(|(f, _)| *f == Format::Sarif);
+    let sarif_root = if wants_sarif {
+        Some(sarif_root(&args, &result.display_base))
+    } else {
+        None
+    };
     let render_options = RenderOptions {
         color: args.output.is_none() && use_color(args.color, io::stdout().is_terminal()),
         quiet: args.quiet,
         width: report_width(args.output.is_none() && io::stdout().is_terminal()),
+        sarif_root: sarif_root.as_deref(),
     };
     let found = exit_code(&result, &args);
     let render = |out: &mut dyn Write| {
@@ -466,7 +484,25 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     }
-    if format == Format::Github
+    for (extra, path) in &args.reports {
+        let options = RenderOptions {
+            color: false,
+            width: None,
+            ..render_options
+        };
+        if let Err(NotWritten::Failed(message)) =
+            write_report(path, |out| report::render(*extra, &result, options, out))
+        {
+            say(format_args!("sflint: error: {message}"));
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let step_summary = format == Format::Github
+        || args
+            .reports
+            .iter()
+            .any(|(extra, _)| *extra == Format::Github);
+    if step_summary
         && let Some(path) =
             std::env::var_os("GITHUB_STEP_SUMMARY").filter(|value| !value.is_empty())
     {
@@ -476,6 +512,57 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::from(found))
+}
+
+/// `--report FORMAT=FILE`.
+fn parse_report(value: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = value
+        .split_once('=')
+        .ok_or_else(|| format!("{value:?} is not FORMAT=FILE (e.g. sarif=sflint.sarif)"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let known: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|variant| variant.to_possible_value())
+            .map(|value| value.get_name().to_string())
+            .collect();
+        format!("unknown format {format:?}; one of {}", known.join(", "))
+    })?;
+    if file.is_empty() {
+        return Err(format!("{value:?} names no file"));
+    }
+    Ok((format, PathBuf::from(file)))
+}
+
+/// `--sarif-root`, else the root of the git repository around `cwd` (code scanning resolves SARIF
+/// paths against it), else `cwd`. Written as a parent of `cwd` so that paths below it, which are
+/// not resolved through links, still start with it.
+fn sarif_root(args: &CheckArgs, cwd: &std::path::Path) -> PathBuf {
+    if let Some(root) = &args.sarif_root {
+        return crate::discover::absolute(root, cwd);
+    }
+    let top = std::process::Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .current_dir(cwd)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .map(|text| PathBuf::from(text.trim_end_matches(['\n', '\r'])));
+    let (Some(top), Ok(real_cwd)) = (top, std::fs::canonicalize(cwd)) else {
+        return cwd.to_path_buf();
+    };
+    let real_top = std::fs::canonicalize(&top).unwrap_or(top);
+    match real_cwd.strip_prefix(&real_top) {
+        Ok(below) => {
+            let mut root = cwd.to_path_buf();
+            for _ in below.components() {
+                root.pop();
+            }
+            root
+        }
+        Err(_) => cwd.to_path_buf(),
+    }
 }
 
 /// Why a report did not reach its reader.

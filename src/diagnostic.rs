@@ -17,6 +17,9 @@ use crate::source::{FilePath, LineTracker, SourceText, Span};
 pub struct Location {
     pub path: Arc<FilePath>,
     pub span: Span,
+    /// Line and column (1-based) of the end of the span, the character after its last; (0, 0)
+    /// until located.
+    pub end: (u32, u32),
 }
 
 impl Location {
@@ -24,6 +27,7 @@ impl Location {
         Self {
             path: Arc::clone(path),
             span,
+            end: (0, 0),
         }
     }
 }
@@ -221,6 +225,15 @@ pub fn locate(
             .map(|related| &mut related.location);
         for location in std::iter::once(&mut diagnostic.location).chain(related) {
             if location.span.line != 0 {
+                if location.end == (0, 0)
+                    && let Some(text) = texts.get(location.path.fs.as_path())
+                {
+                    // Located by the parser itself (a parse error): only the end is left.
+                    let tracker = trackers
+                        .entry(location.path.fs.clone())
+                        .or_insert_with(|| LineTracker::new(text));
+                    location.end = tracker.locate(location.span.end as usize);
+                }
                 continue;
             }
             let path = location.path.fs.as_path();
@@ -233,6 +246,7 @@ pub fn locate(
             let (line, column) = tracker.locate(location.span.start as usize);
             location.span.line = line;
             location.span.column = column;
+            location.end = tracker.locate(location.span.end as usize);
         }
     }
     // Each finding its own excerpt, so that what is shown of it does not depend on other findings.

@@ -1233,6 +1233,7 @@ fn check_project(root: &Path, config_path: &Path, cwd: &Path, console: &mut Cons
         color: false,
         quiet: false,
         width: None,
+        sarif_root: None,
     };
     let _ = report::render(Format::Concise, &result, render_options, console.out);
     let _ = console.out.flush();

@@ -44,9 +44,17 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), String> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut file = tempfile::Builder::new()
-        .prefix(".sflint-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".sflint-").suffix(".tmp");
+    // A temporary file is private (0600); what replaces a file keeps its mode, and a new file gets
+    // the usual 0644, as a plain write would.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |metadata| metadata.permissions().mode());
+        builder.permissions(std::fs::Permissions::from_mode(mode & 0o7777));
+    }
+    let mut file = builder
         .tempfile_in(directory)
         .map_err(|error| unchanged(&error))?;
     file.write_all(contents)
@@ -83,6 +91,21 @@ mod tests {
             .filter(|name| name.to_string_lossy().starts_with(".sflint-"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_gets_the_usual_mode_and_a_replaced_one_keeps_its_own() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("sflint.toml");
+        write_atomically(&new, b"x").unwrap();
+        assert_eq!(new.metadata().unwrap().permissions().mode() & 0o777, 0o644);
+        let kept = dir.path().join("kept.json");
+        std::fs::write(&kept, "old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&kept, b"new").unwrap();
+        assert_eq!(kept.metadata().unwrap().permissions().mode() & 0o777, 0o640);
     }
 
     #[test]

@@ -161,6 +161,21 @@ impl RuleId {
         self.meta().default_severity
     }
 
+    /// How much a finding weighs for security, on the CVSS-like scale code scanning ranks alerts
+    /// by (9.0 and up critical, 7.0 high, 4.0 medium): only for rules about access an attacker or a
+    /// compromised integration could use. Rules about deploy errors, broken integrations or the
+    /// linter itself have none.
+    pub fn security_severity(self) -> Option<&'static str> {
+        match self {
+            RuleId::ModifyAllData => Some("9.0"),
+            RuleId::ViewAllData => Some("8.0"),
+            RuleId::DangerousPermission => Some("7.5"),
+            RuleId::ForbiddenPermission => Some("7.0"),
+            RuleId::ExcessAccess => Some("5.5"),
+            _ => None,
+        }
+    }
+
     /// The rules that judge each profile or permission set on its own (and `invalid-xml`): those
     /// with fixtures under `fixtures/rules/`.
     pub fn judges_components(self) -> bool {

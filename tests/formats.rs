@@ -51,6 +51,7 @@ const OPTIONS: RenderOptions = RenderOptions {
     color: false,
     quiet: false,
     width: None,
+    sarif_root: None,
 };
 
 /// Four findings in two files, in an order where severity and position disagree, with every
@@ -606,9 +607,33 @@ fn sarif_rule_descriptors_come_from_the_rule_metadata() {
             Severity::Info => "note",
         };
         assert_eq!(rule["defaultConfiguration"]["level"], level);
+        // Only rules about access that could be abused rank as security alerts.
+        let id = rule["id"].as_str().unwrap();
+        let security = sflint::registry::RuleId::from_id(id)
+            .unwrap()
+            .security_severity();
+        match security {
+            Some(score) => {
+                assert_eq!(rule["properties"]["security-severity"], score, "{id}");
+                assert_eq!(
+                    rule["properties"]["tags"],
+                    serde_json::json!(["security", "salesforce"])
+                );
+            }
+            None => {
+                assert!(
+                    rule["properties"].get("security-severity").is_none(),
+                    "{id}"
+                );
+                assert_eq!(
+                    rule["properties"]["tags"],
+                    serde_json::json!(["salesforce"])
+                );
+            }
+        }
         assert_eq!(
-            rule["properties"]["tags"],
-            serde_json::json!(["security", "salesforce"])
+            rule["helpUri"],
+            format!("https://github.com/sflint/sflint/blob/main/src/registry/{id}.md")
         );
         let name = rule["name"].as_str().unwrap();
         assert!(name.chars().next().unwrap().is_ascii_uppercase(), "{name}");
@@ -619,6 +644,27 @@ fn sarif_rule_descriptors_come_from_the_rule_metadata() {
         .find(|rule| rule["id"] == "object-access-dependency")
         .unwrap();
     assert_eq!(edit["name"], "ObjectAccessDependency");
+    let by_id = |id: &str| {
+        rules(&log)
+            .iter()
+            .find(|rule| rule["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        by_id("modify-all-data")["properties"]["security-severity"],
+        "9.0"
+    );
+    assert!(
+        by_id("duplicate-entry")["properties"]
+            .get("security-severity")
+            .is_none()
+    );
+    assert!(
+        by_id("invalid-xml")["properties"]
+            .get("security-severity")
+            .is_none()
+    );
 }
 
 #[test]
@@ -711,4 +757,92 @@ fn cli_format_sarif_is_valid_and_rooted_at_the_working_directory() {
         "force-app/main/default/permissionsets/Sync.permissionset-meta.xml"
     );
     assert_eq!(location["region"]["startLine"], 6);
+}
+
+/// One run writes several reports; SARIF paths are relative to the git repository's root, as code
+/// scanning resolves them, wherever sflint runs; regions carry their end; run problems are
+/// notifications.
+#[test]
+fn cli_writes_several_reports_in_one_run_and_roots_sarif_at_the_repository() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = project();
+    let sub = repo.path().join("salesforce");
+    std::fs::rename(dir.path(), &sub).unwrap_or_else(|_| {
+        // Another file system: copy instead.
+        std::fs::create_dir_all(sub.join("force-app/main/default/permissionsets")).unwrap();
+        std::fs::copy(
+            dir.path().join("sfdx-project.json"),
+            sub.join("sfdx-project.json"),
+        )
+        .unwrap();
+        std::fs::write(
+            sub.join("force-app/main/default/permissionsets/Sync.permissionset-meta.xml"),
+            VIEW_ALL_DATA,
+        )
+        .unwrap();
+    });
+    let git = std::process::Command::new("git")
+        .args(["init", "--quiet"])
+        .current_dir(repo.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    let output = assert_cmd::Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(&sub)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args([
+            "check",
+            "--format",
+            "github",
+            "--report",
+            "sarif=out.sarif",
+            "--report",
+            "json=out.json",
+            "missing-dir",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("::warning file=force-app/"), "{stdout}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(sub.join("out.json")).unwrap()).unwrap();
+    assert_eq!(json["summary"]["warnings"], 1);
+    let log: Value =
+        serde_json::from_str(&std::fs::read_to_string(sub.join("out.sarif")).unwrap()).unwrap();
+    assert_valid_sarif(&log);
+    let location = &results(&log)[0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "salesforce/force-app/main/default/permissionsets/Sync.permissionset-meta.xml"
+    );
+    assert_eq!(
+        location["region"],
+        serde_json::json!({"startLine": 6, "startColumn": 9, "endLine": 6, "endColumn": 33})
+    );
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"],
+        "no such file or directory"
+    );
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"],
+        "missing-dir"
+    );
+    // `--sarif-root` says otherwise.
+    let rooted = assert_cmd::Command::cargo_bin("sflint")
+        .unwrap()
+        .current_dir(&sub)
+        .args(["check", "--format", "sarif", "--sarif-root", "."])
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&rooted.stdout).unwrap();
+    assert_eq!(
+        results(&log)[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "force-app/main/default/permissionsets/Sync.permissionset-meta.xml"
+    );
 }

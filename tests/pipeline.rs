@@ -29,6 +29,7 @@ fn rendered(report: &Report, format: Format) -> String {
         color: false,
         quiet: false,
         width: None,
+        sarif_root: None,
     };
     report::render(format, report, options, &mut out).unwrap();
     String::from_utf8(out).unwrap()

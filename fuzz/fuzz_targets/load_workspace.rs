@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for format in [Format::Human, Format::Concise, Format::Json, Format::Github, Format::Sarif] {
         let mut out = Vec::new();
-        report::render(format, &result, RenderOptions { color: false, quiet: false, width: None }, &mut out)
+        report::render(format, &result, RenderOptions { color: false, quiet: false, width: None, sarif_root: None }, &mut out)
             .unwrap();
     }
 });

@@ -54,6 +54,7 @@ fn empty_lengths() -> &'static [usize; 5] {
                 color: false,
                 quiet: false,
                 width: None,
+                sarif_root: None,
             };
             report::render(format, &Report::default(), options, &mut out).unwrap();
             out.len()
@@ -116,6 +117,7 @@ fuzz_target!(|data: &[u8]| {
         color: false,
         quiet: false,
         width: None,
+        sarif_root: None,
     };
     for (index, format) in FORMATS.into_iter().enumerate() {
         let mut out = Vec::new();

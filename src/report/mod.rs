@@ -29,13 +29,16 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     pub color: bool,
     /// Findings only: no summary line.
     pub quiet: bool,
     /// Columns the human report wraps at (`None`: 100, so that output does not depend on where it
     /// goes).
     pub width: Option<usize>,
+    /// What SARIF paths are relative to (`%SRCROOT%`): the repository's root for code scanning;
+    /// `None`: the directory paths are shown relative to.
+    pub sarif_root: Option<&'a std::path::Path>,
 }
 
 pub fn render(
@@ -51,7 +54,11 @@ pub fn render(
         Format::Github => github::render(result, options, out),
         // The paths of the findings are relative to the report's display base, so that is
         // `%SRCROOT%`.
-        Format::Sarif => sarif::render(result, &result.display_base, out),
+        Format::Sarif => sarif::render(
+            result,
+            options.sarif_root.unwrap_or(&result.display_base),
+            out,
+        ),
     }
 }
 

@@ -20,7 +20,8 @@ pub const FINGERPRINT_KEY: &str = "sflint/v1";
 const SRCROOT: &str = "%SRCROOT%";
 /// GitHub's limit for `shortDescription` and `fullDescription`.
 const MAX_DESCRIPTION: usize = 1024;
-const TAGS: &[&str] = &["security", "salesforce"];
+/// Where each rule's documentation lives, stable across releases: `{HELP_URI}{id}.md`.
+const HELP_URI: &str = "https://github.com/sflint/sflint/blob/main/src/registry/";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -63,6 +64,7 @@ struct ReportingDescriptor {
     name: String,
     short_description: Text,
     full_description: Text,
+    help_uri: String,
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
@@ -88,6 +90,9 @@ struct Configuration {
 #[derive(Serialize)]
 struct RuleProperties {
     tags: Vec<&'static str>,
+    /// Code scanning ranks alerts by it (critical, high, medium, low); only security rules have it.
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +100,25 @@ struct RuleProperties {
 struct Invocation {
     execution_successful: bool,
     working_directory: ArtifactLocation,
+    /// What went wrong running (a missing path, a bad configuration), so that a failed upload
+    /// says why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: PhysicalLocation,
 }
 
 #[derive(Serialize)]
@@ -147,6 +171,11 @@ struct Region {
     start_line: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     start_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    /// The column after the region's last character, as SARIF defines it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
 }
 
 /// Which integration user and pack requirement a finding comes from, as the JSON format names them.
@@ -157,9 +186,9 @@ struct ResultProperties<'a> {
     requirement: &'a str,
 }
 
-/// Writes the SARIF log. `cwd` is the directory the findings' paths are relative to; it becomes
-/// `%SRCROOT%`.
-pub fn render(result: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the SARIF log. `root` becomes `%SRCROOT%`: findings' paths are relative to it (code
+/// scanning wants them relative to the repository's root, whatever directory sflint ran in).
+pub fn render(result: &Report, root: &Path, out: &mut dyn Write) -> io::Result<()> {
     let mut fingerprints = Fingerprints::default();
     let results = result
         .diagnostics
@@ -172,14 +201,14 @@ pub fn render(result: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
                 text: result_message(diagnostic),
             },
             locations: [SarifLocation {
-                physical_location: physical_location(&diagnostic.location),
+                physical_location: physical_location(&diagnostic.location, root),
                 message: None,
             }],
             related_locations: diagnostic
                 .related
                 .iter()
                 .map(|related| SarifLocation {
-                    physical_location: physical_location(&related.location),
+                    physical_location: physical_location(&related.location, root),
                     message: Some(MessageRef {
                         text: &related.message,
                     }),
@@ -196,7 +225,35 @@ pub fn render(result: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
             }),
         })
         .collect();
-    let root = directory_uri(cwd);
+    let root_uri = directory_uri(root);
+    let notifications = result
+        .problems
+        .iter()
+        .map(|problem| Notification {
+            level: match problem.level {
+                crate::problem::ProblemLevel::Error => "error",
+                crate::problem::ProblemLevel::Warning => "warning",
+            },
+            message: Text {
+                text: problem.message.clone(),
+            },
+            locations: problem
+                .path
+                .iter()
+                .map(|path| NotificationLocation {
+                    physical_location: PhysicalLocation {
+                        artifact_location: artifact_location(path),
+                        region: problem.line.map(|line| Region {
+                            start_line: line as u32,
+                            start_column: problem.column.map(|column| column as u32),
+                            end_line: None,
+                            end_column: None,
+                        }),
+                    },
+                })
+                .collect(),
+        })
+        .collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -215,14 +272,15 @@ pub fn render(result: &Report, cwd: &Path, out: &mut dyn Write) -> io::Result<()
                 // was asked, as exit code 2 says.
                 execution_successful: !result.has_fatal_problem(),
                 working_directory: ArtifactLocation {
-                    uri: root.clone(),
+                    uri: directory_uri(&result.display_base),
                     uri_base_id: None,
                 },
+                tool_execution_notifications: notifications,
             }],
             original_uri_base_ids: BTreeMap::from([(
                 SRCROOT,
                 ArtifactLocation {
-                    uri: root,
+                    uri: root_uri,
                     uri_base_id: None,
                 },
             )]),
@@ -254,10 +312,7 @@ fn result_message(diagnostic: &Diagnostic) -> String {
 /// a rule's help even after its last alert is fixed. A result's `ruleIndex` is its id's position in
 /// [`RuleId::ALL`].
 fn rule_descriptors() -> Vec<ReportingDescriptor> {
-    RuleId::ALL
-        .iter()
-        .map(|rule| descriptor_of_meta(rule.meta()))
-        .collect()
+    RuleId::ALL.iter().map(|rule| descriptor(*rule)).collect()
 }
 
 fn rule_index(rule: RuleId) -> usize {
@@ -267,7 +322,9 @@ fn rule_index(rule: RuleId) -> usize {
         .unwrap_or_default()
 }
 
-fn descriptor_of_meta(meta: &RuleMeta) -> ReportingDescriptor {
+fn descriptor(rule: RuleId) -> ReportingDescriptor {
+    let meta: &RuleMeta = rule.meta();
+    let security_severity = rule.security_severity();
     ReportingDescriptor {
         id: meta.id.to_string(),
         name: upper_camel_case(meta.id),
@@ -277,6 +334,7 @@ fn descriptor_of_meta(meta: &RuleMeta) -> ReportingDescriptor {
         full_description: Text {
             text: truncate(&first_paragraph(meta.doc), MAX_DESCRIPTION),
         },
+        help_uri: format!("{HELP_URI}{}.md", meta.id),
         help: Help {
             text: meta.doc.to_string(),
             markdown: Some(meta.doc.to_string()),
@@ -285,7 +343,12 @@ fn descriptor_of_meta(meta: &RuleMeta) -> ReportingDescriptor {
             level: level(meta.default_severity),
         },
         properties: RuleProperties {
-            tags: TAGS.to_vec(),
+            tags: if security_severity.is_some() {
+                vec!["security", "salesforce"]
+            } else {
+                vec!["salesforce"]
+            },
+            security_severity,
         },
     }
 }
@@ -329,14 +392,23 @@ fn truncate(text: &str, max_chars: usize) -> String {
     out
 }
 
-fn physical_location(location: &Location) -> PhysicalLocation {
+fn physical_location(location: &Location, root: &Path) -> PhysicalLocation {
     let span = location.span;
+    let (end_line, end_column) = location.end;
+    // A path below the root is written relative to it, whatever directory sflint ran in.
+    let fs = &location.path.fs;
+    let shown = match fs.strip_prefix(root) {
+        Ok(relative) if fs.is_absolute() => crate::source::display_path(relative, Path::new("")),
+        _ => location.path.display.clone(),
+    };
     PhysicalLocation {
-        artifact_location: artifact_location(&location.path.display),
+        artifact_location: artifact_location(&shown),
         // The schema requires 1-based positions; a position unknown (0) is left out, not invented.
         region: (span.line >= 1).then(|| Region {
             start_line: span.line,
             start_column: (span.column >= 1).then_some(span.column),
+            end_line: (end_line >= span.line && end_column >= 1).then_some(end_line),
+            end_column: (end_line >= span.line && end_column >= 1).then_some(end_column),
         }),
     }
 }
