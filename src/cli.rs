@@ -50,6 +50,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// Print a completion script for SHELL (e.g. `sflint completions bash > /etc/bash_completion.d/sflint`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `sflint man > sflint.1`.
+    Man,
     /// Explain one rule.
     Rule {
         /// The rule id, e.g. object-access-dependency.
@@ -248,6 +255,15 @@ pub fn main() -> ExitCode {
             format => explain::list_packs(format == ListFormat::Json, out),
         }),
         Some(Command::Pack { id, format }) => run_pack(&id, format),
+        Some(Command::Completions { shell }) => with_stdout(|out| {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "sflint", out);
+            Ok(())
+        }),
+        Some(Command::Man) => with_stdout(|out| {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command()).render(out)
+        }),
     };
     match result {
         Ok(code) => code,

@@ -484,3 +484,35 @@ fn the_human_report_wraps_at_the_width_asked_and_keeps_ids_whole() {
         }
     }
 }
+
+#[test]
+fn completions_and_the_manual_come_from_the_same_definitions_as_help() {
+    let dir = project(&[]);
+    let bash = run(dir.path(), &["completions", "bash"]);
+    assert_eq!(bash.code, 0);
+    for word in [
+        "check",
+        "completions",
+        "--fail-on-empty",
+        "--report",
+        "--show-settings",
+    ] {
+        assert!(bash.stdout.contains(word), "{word}");
+    }
+    // The script is valid bash, and completes a subcommand.
+    let script = dir.path().join("sflint.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let completed = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {}; COMP_WORDS=(sflint che); COMP_CWORD=1; _sflint sflint che sflint; echo \"${{COMPREPLY[@]}}\"",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&completed.stdout).trim(), "check");
+    let man = run(dir.path(), &["man"]);
+    assert_eq!(man.code, 0);
+    assert!(man.stdout.contains(".TH sflint 1"), "{}", man.stdout);
+    assert!(man.stdout.contains("check"), "{}", man.stdout);
+}
