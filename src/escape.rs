@@ -39,11 +39,11 @@ pub fn text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A path printed first on a line: escaped, and led by `./` when it would start the line with `::`,
-/// which CI systems read as a command.
+/// A path printed first on a line and followed by `:` (`path:line:col`): escaped, and led by `./`
+/// when it starts with `:`, which would start the line with `::`, read by CI systems as a command.
 pub fn path_at_line_start(path: &str) -> Cow<'_, str> {
     let escaped = text(path);
-    if escaped.starts_with("::") {
+    if escaped.starts_with(':') {
         Cow::Owned(format!("./{escaped}"))
     } else {
         escaped
@@ -164,6 +164,8 @@ mod tests {
             "a\\n::error file=x::y\\u{1b}[31m\\u{7}\\u{85}\\u{202e}"
         );
         assert_eq!(path_at_line_start("::warning x"), "./::warning x");
+        // `:` then `:1:3` would make `::1:3`.
+        assert_eq!(path_at_line_start(":"), "./:");
         assert_eq!(path_at_line_start("force-app/A.xml"), "force-app/A.xml");
     }
 }
