@@ -198,6 +198,20 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
+    /// Apply the safe fixes of the findings (as many passes as they need), write the files that
+    /// changed, then report what is left.
+    #[arg(long, conflicts_with_all = ["diff", "generate_baseline"])]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff and write nothing; exit with 1 when there is something to
+    /// fix.
+    #[arg(long, conflicts_with = "generate_baseline")]
+    pub diff: bool,
+
+    /// With --fix or --diff, apply the unsafe fixes too (those that widen or narrow access).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
     /// Exit with 2 when nothing was linted: no permission file found and no integration user
     /// checked (a CI job pointed at the wrong directory).
     #[arg(long)]
@@ -449,7 +463,34 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             .any(|problem| problem.level == crate::problem::ProblemLevel::Error);
         return Ok(ExitCode::from(if failed { 2 } else { 0 }));
     }
-    let result = crate::lint(&workspace, &crate::fileset::Disk);
+    let result = if args.fix || args.diff {
+        let fixed = crate::fix::fix(&workspace, &crate::fileset::Disk, args.unsafe_fixes);
+        for problem in &fixed.problems {
+            say(problem);
+        }
+        if args.diff {
+            for problem in &fixed.report.problems {
+                say(problem);
+            }
+            let diff = crate::fix::diff(&fixed);
+            with_stdout(|out| out.write_all(diff.as_bytes()))?;
+            let code = if fixed.report.has_fatal_problem() {
+                2
+            } else {
+                u8::from(!fixed.files.is_empty())
+            };
+            return Ok(ExitCode::from(code));
+        }
+        let written = write_fixed(&fixed);
+        say(format_args!(
+            "sflint: fixed {} in {}",
+            report::plural(fixed.applied, "finding"),
+            report::plural(written, "file")
+        ));
+        fixed.report
+    } else {
+        crate::lint(&workspace, &crate::fileset::Disk)
+    };
     for problem in &result.problems {
         say(problem);
     }
@@ -528,6 +569,28 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::from(found))
+}
+
+/// Writes the files a fixing run changed, each whole or not at all; never through a symbolic link.
+/// Returns how many were written.
+fn write_fixed(fixed: &crate::fix::Fixed) -> usize {
+    let mut written = 0;
+    for (file, (_, after)) in &fixed.files {
+        let shown = crate::escape::text(&file.display);
+        let is_link = std::fs::symlink_metadata(&file.fs)
+            .is_ok_and(|metadata| metadata.file_type().is_symlink());
+        if is_link {
+            say(format_args!(
+                "sflint: warning: {shown}: not fixed: it is a symbolic link, and sflint does not write through links"
+            ));
+            continue;
+        }
+        match crate::output::write_atomically(&file.fs, after) {
+            Ok(()) => written += 1,
+            Err(message) => say(format_args!("sflint: error: {message}")),
+        }
+    }
+    written
 }
 
 /// `--report FORMAT=FILE`.

@@ -64,6 +64,8 @@ pub struct Diagnostic {
     /// The items of a finding that groups several with one cause and one fix (the permissions one
     /// permission depends on, the objects an integration user may write to); empty otherwise.
     pub items: Vec<String>,
+    /// What would resolve it, for `check --fix`.
+    pub fix: Option<crate::fix::Fix>,
     /// The source lines around the finding (and its related places in the same file), for
     /// reporters that show them; filled in with line and column.
     pub excerpt: Option<Arc<Excerpt>>,
@@ -86,6 +88,7 @@ impl Diagnostic {
             element: String::new(),
             origin: None,
             items: Vec::new(),
+            fix: None,
             excerpt: None,
         }
     }
@@ -97,6 +100,11 @@ impl Diagnostic {
 
     pub fn with_element(mut self, element: impl Into<String>) -> Self {
         self.element = element.into();
+        self
+    }
+
+    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

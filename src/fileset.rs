@@ -77,12 +77,12 @@ impl FileSet for Memory {
 
 /// The files of `top` where it holds them, the rest from `base`: editor buffers over the disk.
 #[derive(Debug, Clone, Copy)]
-pub struct Overlay<'a, Base> {
+pub struct Overlay<'a, Base: ?Sized> {
     pub top: &'a Memory,
     pub base: &'a Base,
 }
 
-impl<Base: FileSet> FileSet for Overlay<'_, Base> {
+impl<Base: FileSet + ?Sized> FileSet for Overlay<'_, Base> {
     fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
         if self.top.files.contains_key(path) {
             self.top.read(path)

@@ -705,7 +705,11 @@ const REPORT_JSON: &str = r#"{
       "line": 4,
       "column": 9,
       "message": "Edit on Campaign without Read in permission set Sync",
-      "help": "Set <allowRead> to true in this entry, or turn <allowEdit> off; Salesforce rejects Edit without Read."
+      "help": "Set <allowRead> to true in this entry, or turn <allowEdit> off; Salesforce rejects Edit without Read.",
+      "fix": {
+        "safety": "safe",
+        "title": "Set <allowRead> to true."
+      }
     },
     {
       "rule": "license-mismatch",
@@ -723,7 +727,11 @@ const REPORT_JSON: &str = r#"{
       "line": 10,
       "column": 9,
       "message": "object Account is listed more than once in profile Integration User",
-      "help": "Keep one entry and merge the access it should grant into it."
+      "help": "Keep one entry and merge the access it should grant into it.",
+      "fix": {
+        "safety": "safe",
+        "title": "Remove this repeat of an earlier entry."
+      }
     },
     {
       "rule": "missing-api-enabled",

@@ -388,3 +388,61 @@ proptest! {
         prop_assert!(padded.contains("<label> Generated\n</label>"));
     }
 }
+
+/// The rules whose every finding has a fix (with unsafe fixes allowed), in a single-file
+/// permission set.
+const FIXED_RULES: [&str; 4] = [
+    "object-access-dependency",
+    "field-access-dependency",
+    "permission-dependency",
+    "duplicate-entry",
+];
+
+/// `text` saved as a permission set, fixed (unsafe fixes too), and the fixed text.
+fn fixed(dir: &Path, text: &str) -> String {
+    let file = dir.join("Generated.permissionset-meta.xml");
+    std::fs::write(&file, text).unwrap();
+    let mut options = WorkspaceOptions::new(dir.to_path_buf());
+    options.config = ConfigSource::Isolated;
+    options.threads = Some(1);
+    options.discover.paths = vec![file.clone()];
+    let result = sflint::fix::fix(&Workspace::load(&options), &sflint::Disk, true);
+    assert!(result.problems.is_empty(), "{:?}", result.problems);
+    match result.files.values().next() {
+        Some((_, after)) => String::from_utf8(after.clone()).unwrap(),
+        None => text.to_string(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever a generated permission set holds and however it is written, fixing it leaves none
+    /// of the findings the fixes are for, fixing again changes nothing, and the file keeps its
+    /// prolog, root element and line endings.
+    #[test]
+    fn fixing_resolves_what_it_fixes_once_and_for_all((entries, _, style) in case()) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = render(&entries, &style);
+        let once = fixed(dir.path(), &text);
+        let left = findings(dir.path(), &once);
+        for (rule, element, _) in &left {
+            prop_assert!(
+                !FIXED_RULES.contains(&rule.as_str()),
+                "{} {} left after fixing:\n{}", rule, element, once
+            );
+            if rule == "unknown-user-permission" {
+                prop_assert_eq!(element, "userPermissions/Xyzzy", "a near miss is renamed");
+            }
+        }
+        let twice = fixed(dir.path(), &once);
+        prop_assert_eq!(&twice, &once, "a second fix changed the file");
+        let head = |text: &str| text.split('>').take(2).collect::<Vec<_>>().join(">");
+        prop_assert_eq!(head(&once), head(&text), "prolog and root element kept");
+        if style.crlf {
+            prop_assert_eq!(once.matches('\n').count(), once.matches("\r\n").count());
+        } else {
+            prop_assert!(!once.contains('\r'));
+        }
+    }
+}

@@ -4,6 +4,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Context, Rule, describe, finding};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::fix::{Change, Fix, Safety};
 use crate::model::Component;
 use crate::registry::RuleId;
 use crate::source::Span;
@@ -22,9 +23,33 @@ impl Rule for DuplicateEntry {
             return;
         };
         let grants = &container.grants;
+        // Each entry: its key, the key's span, and what it grants (to tell an exact repeat from
+        // a conflicting one).
         let mut report =
-            |kind: &str, noun: &str, entries: &mut dyn Iterator<Item = (&str, Span)>| {
-                for (key, earlier, span) in duplicates(entries) {
+            |kind: &str, noun: &str, entries: &mut dyn Iterator<Item = (&str, Span, String)>| {
+                let entries: Vec<(&str, Span, String)> = entries.collect();
+                let grants: FxHashMap<u32, &str> = entries
+                    .iter()
+                    .map(|(_, span, grant)| (span.start, grant.as_str()))
+                    .collect();
+                for (key, earlier, span) in
+                    duplicates(&mut entries.iter().map(|(k, s, _)| (*k, *s)))
+                {
+                    let exact = grants.get(&earlier.start) == grants.get(&span.start);
+                    // An exact repeat goes without changing what is granted; of conflicting entries
+                    // the first is kept, which may grant less than the later one.
+                    let fix = if exact {
+                        Fix::new(Safety::Safe, "Remove this repeat of an earlier entry.")
+                    } else {
+                        Fix::new(
+                            Safety::Unsafe,
+                            "Remove this entry and keep the first, whose access differs.",
+                        )
+                    }
+                    .change(
+                        component.path(span),
+                        Change::RemoveEntry { entry: span.start },
+                    );
                     out.push(
                         finding(
                             RULE,
@@ -40,7 +65,8 @@ impl Rule for DuplicateEntry {
                             Location::new(component.path(earlier), earlier),
                             "first listed here",
                         )
-                        .with_element(format!("{kind}/{key}")),
+                        .with_element(format!("{kind}/{key}"))
+                        .with_fix(fix),
                     );
                 }
             };
@@ -50,7 +76,7 @@ impl Rule for DuplicateEntry {
             &mut grants
                 .user_permissions
                 .iter()
-                .map(|e| (e.name.value.as_str(), e.name.span)),
+                .map(|e| (e.name.value.as_str(), e.name.span, e.enabled.to_string())),
         );
         report(
             "objectPermissions",
@@ -58,23 +84,23 @@ impl Rule for DuplicateEntry {
             &mut grants
                 .object_permissions
                 .iter()
-                .map(|e| (e.object.value.as_str(), e.object.span)),
+                .map(|e| (e.object.value.as_str(), e.object.span, e.access.describe())),
         );
         report(
             "fieldPermissions",
             "field",
-            &mut grants
-                .field_permissions
-                .iter()
-                .map(|e| (e.field.value.as_str(), e.field.span)),
+            &mut grants.field_permissions.iter().map(|e| {
+                let grant = format!("{} {}", e.readable, e.editable);
+                (e.field.value.as_str(), e.field.span, grant)
+            }),
         );
         report(
             "recordTypeVisibilities",
             "record type",
-            &mut grants
-                .record_type_visibilities
-                .iter()
-                .map(|e| (e.record_type.value.as_str(), e.record_type.span)),
+            &mut grants.record_type_visibilities.iter().map(|e| {
+                let grant = format!("{} {}", e.visible, e.default);
+                (e.record_type.value.as_str(), e.record_type.span, grant)
+            }),
         );
     }
 }

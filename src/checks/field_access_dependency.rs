@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, describe, finding, granting};
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Change, Fix, Safety};
 use crate::model::Component;
 use crate::registry::RuleId;
 
@@ -31,7 +32,18 @@ impl Rule for FieldAccessDependency {
                     .with_help(
                         "Set <readable>true</readable> in this entry, or set <editable>false</editable>; Salesforce rejects Edit without Read.",
                     )
-                    .with_element(format!("fieldPermissions/{field}")),
+                    .with_element(format!("fieldPermissions/{field}"))
+                    .with_fix(
+                        // Edit already implies reading: setting Read is what Salesforce requires.
+                        Fix::new(Safety::Safe, "Set <readable> to true.").change(
+                            component.path(entry.span),
+                            Change::SetField {
+                                entry: entry.span.start,
+                                field: "readable",
+                                value: "true".to_string(),
+                            },
+                        ),
+                    ),
                 );
             }
         }

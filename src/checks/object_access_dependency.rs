@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, describe, finding, granting};
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Change, Fix, Safety};
 use crate::model::{Component, ObjectAccess, ObjectFlag, ObjectPermission};
 use crate::registry::RuleId;
 
@@ -62,6 +63,31 @@ fn check_entry(component: &Component, entry: &ObjectPermission, out: &mut Vec<Di
             continue;
         }
         let elements: Vec<&str> = missing.flags().map(ObjectFlag::element).collect();
+        // Setting the flags it needs is what Setup does when the flag is checked: safe.
+        let file = component.path(entry.span);
+        let fix = elements.iter().fold(
+            Fix::new(
+                Safety::Safe,
+                format!(
+                    "Set {} to true.",
+                    elements
+                        .iter()
+                        .map(|element| format!("<{element}>"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+            ),
+            |fix, element| {
+                fix.change(
+                    file,
+                    Change::SetField {
+                        entry: entry.span.start,
+                        field: element,
+                        value: "true".to_string(),
+                    },
+                )
+            },
+        );
         out.push(
             finding(
                 RULE,
@@ -85,7 +111,8 @@ fn check_entry(component: &Component, entry: &ObjectPermission, out: &mut Vec<Di
                 flag.label(),
                 missing.describe()
             ))
-            .with_element(format!("objectPermissions/{object}/{}", flag.element())),
+            .with_element(format!("objectPermissions/{object}/{}", flag.element()))
+            .with_fix(fix),
         );
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Rule, describe, finding, granting};
 use crate::diagnostic::{Diagnostic, Severity, listed};
+use crate::fix::{Change, Fix, Safety};
 use crate::model::Component;
 use crate::registry::RuleId;
 
@@ -79,9 +80,50 @@ impl Rule for PermissionDependency {
                     diagnostic =
                         diagnostic.with_items(names.iter().map(|n| n.to_string()).collect());
                 }
+                if let Some(fix) = enable(component, &names) {
+                    diagnostic = diagnostic.with_fix(fix);
+                }
                 diagnostic.severity = severity;
                 out.push(diagnostic);
             }
         }
     }
+}
+
+/// Enables each of `names` in `component`, as Setup does when the permission that needs them is
+/// checked: an entry switched off is switched on, a missing one added. A decomposed permission set
+/// spreads its entries over files, so only an entry switched off is fixed there.
+fn enable(component: &Component, names: &[&str]) -> Option<Fix> {
+    let grants = &component.permissions()?.grants;
+    let mut fix = Fix::new(Safety::Safe, format!("Enable {}.", names.join(", ")));
+    for name in names {
+        match grants
+            .user_permissions
+            .iter()
+            .find(|entry| entry.name.value == *name)
+        {
+            Some(entry) => {
+                fix = fix.change(
+                    component.path(entry.span),
+                    Change::SetField {
+                        entry: entry.span.start,
+                        field: "enabled",
+                        value: "true".to_string(),
+                    },
+                );
+            }
+            None if component.files.len() == 1 => {
+                fix = fix.change(
+                    &component.files[0],
+                    Change::AddEntry {
+                        kind: "userPermissions",
+                        key: name.to_string(),
+                        fields: vec![("enabled", "true".to_string()), ("name", name.to_string())],
+                    },
+                );
+            }
+            None => return None,
+        }
+    }
+    Some(fix)
 }

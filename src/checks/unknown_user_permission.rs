@@ -3,6 +3,7 @@
 use super::{Context, Rule, describe, finding};
 use crate::catalog::Suggestion;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Change, Fix, Safety};
 use crate::model::Component;
 use crate::registry::RuleId;
 
@@ -37,7 +38,18 @@ impl Rule for UnknownUserPermission {
                 )
                 .with_help(format!(
                     "Rename it to {known}: user permission names are case-sensitive API names and Salesforce rejects unknown ones."
-                )),
+                ))
+                // One candidate, the catalog's: renaming to it is what the file meant.
+                .with_fix(
+                    Fix::new(Safety::Safe, format!("Rename it to {known}.")).change(
+                        component.path(permission.span),
+                        Change::SetField {
+                            entry: permission.span.start,
+                            field: "name",
+                            value: known.to_string(),
+                        },
+                    ),
+                ),
                 Suggestion::None => {
                     let mut diagnostic = finding(
                         RULE,

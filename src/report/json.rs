@@ -72,6 +72,16 @@ struct Entry<'a> {
     /// Every item of a finding that groups several (the message lists the first few).
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     items: &'a [String],
+    /// What `check --fix` would do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixEntry<'a> {
+    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
+    safety: &'a str,
+    title: &'a str,
 }
 
 impl<'a> From<&'a Diagnostic> for Entry<'a> {
@@ -89,6 +99,10 @@ impl<'a> From<&'a Diagnostic> for Entry<'a> {
             pack: origin.map(|o| o.pack.as_str()),
             requirement: origin.map(|o| o.requirement.as_str()),
             items: &diagnostic.items,
+            fix: diagnostic.fix.as_ref().map(|fix| FixEntry {
+                safety: fix.safety.as_str(),
+                title: &fix.title,
+            }),
         }
     }
 }
