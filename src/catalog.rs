@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::model::ObjectFlag;
 use crate::registry::Severity;
 
 const USER_PERMISSIONS: &str = include_str!("../rules/catalog/user-permissions.tsv");
@@ -50,6 +51,16 @@ struct ObjectFacts {
     no_object_permissions: Vec<NoObjectPermissions>,
     no_field_permissions: Vec<String>,
     user_licenses: Vec<String>,
+    org_wide_access: Vec<OrgWideAccess>,
+}
+
+/// What an org-wide data permission (Modify All Data, View All Data) implies on every object.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgWideAccess {
+    pub permission: String,
+    pub access: Vec<ObjectFlag>,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -252,6 +263,12 @@ impl Catalog {
         })
     }
 
+    /// The org-wide data permissions and the object access each implies on every object; none
+    /// implies field-level security or View All Fields.
+    pub fn org_wide_access(&self) -> &[OrgWideAccess] {
+        &self.objects.org_wide_access
+    }
+
     /// Whether `license` is a user license (not a permission set license).
     pub fn is_user_license(&self, license: &str) -> bool {
         self.objects
@@ -371,6 +388,19 @@ mod tests {
         }
         for permission in &catalog.dangerous {
             assert!(catalog.is_known(&permission.name), "{}", permission.name);
+        }
+        for org_wide in catalog.org_wide_access() {
+            assert!(
+                catalog.is_known(&org_wide.permission),
+                "{}",
+                org_wide.permission
+            );
+            // Field-level security is set per field whatever the system permissions.
+            assert!(
+                !org_wide.access.contains(&ObjectFlag::ViewAllFields),
+                "{} cannot imply View All Fields",
+                org_wide.permission
+            );
         }
         for object in ["Task", "Event"] {
             let implied = catalog.implied_object_access(object).unwrap();

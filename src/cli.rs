@@ -55,6 +55,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Sort the elements and entries of metadata files into the order a retrieve from Salesforce
+    /// writes them, and make their indentation consistent.
+    Fmt(FmtArgs),
     /// Print the manual page (roff), e.g. `sflint man > sflint.1`.
     Man,
     /// Explain one rule.
@@ -64,6 +67,44 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Directories or metadata files to format (default: the current directory's project).
+    pub paths: Vec<PathBuf>,
+
+    /// Write nothing; list the files that are not formatted and exit with 1 if there are any.
+    #[arg(long, conflicts_with = "diff")]
+    pub check: bool,
+
+    /// Write nothing; print the changes as a unified diff and exit with 1 if there are any.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Leave out paths matching GLOB (as `sflint check --exclude`). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Apply .forceignore and excludes to files named on the command line too (for pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Follow symbolic links that lead outside the project (never written through).
+    #[arg(long)]
+    pub follow_external_links: bool,
+
+    /// Use this configuration file instead of the sflint.toml found upward from here.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 /// The arguments of `sflint init`. Each --integration owns the --profile, --permission-set,
@@ -274,6 +315,7 @@ pub fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "sflint", out);
             Ok(())
         }),
+        Some(Command::Fmt(args)) => run_fmt(args),
         Some(Command::Man) => with_stdout(|out| {
             use clap::CommandFactory;
             clap_mangen::Man::new(Cli::command()).render(out)
@@ -472,7 +514,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             for problem in &fixed.report.problems {
                 say(problem);
             }
-            let diff = crate::fix::diff(&fixed);
+            let diff = crate::fix::diff(&fixed.files);
             with_stdout(|out| out.write_all(diff.as_bytes()))?;
             let code = if fixed.report.has_fatal_problem() {
                 2
@@ -481,7 +523,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             };
             return Ok(ExitCode::from(code));
         }
-        let written = write_fixed(&fixed);
+        let written = write_changed(&fixed.files, "fixed");
         say(format_args!(
             "sflint: fixed {} in {}",
             report::plural(fixed.applied, "finding"),
@@ -571,17 +613,17 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     Ok(ExitCode::from(found))
 }
 
-/// Writes the files a fixing run changed, each whole or not at all; never through a symbolic link.
-/// Returns how many were written.
-fn write_fixed(fixed: &crate::fix::Fixed) -> usize {
+/// Writes the files a fixing or formatting run changed, each whole or not at all; never through a
+/// symbolic link. Returns how many were written.
+fn write_changed(files: &crate::fix::Changed, verb: &str) -> usize {
     let mut written = 0;
-    for (file, (_, after)) in &fixed.files {
+    for (file, (_, after)) in files {
         let shown = crate::escape::text(&file.display);
         let is_link = std::fs::symlink_metadata(&file.fs)
             .is_ok_and(|metadata| metadata.file_type().is_symlink());
         if is_link {
             say(format_args!(
-                "sflint: warning: {shown}: not fixed: it is a symbolic link, and sflint does not write through links"
+                "sflint: warning: {shown}: not {verb}: it is a symbolic link, and sflint does not write through links"
             ));
             continue;
         }
@@ -591,6 +633,72 @@ fn write_fixed(fixed: &crate::fix::Fixed) -> usize {
         }
     }
     written
+}
+
+fn run_fmt(args: FmtArgs) -> io::Result<ExitCode> {
+    let mut options = WorkspaceOptions::new(std::env::current_dir()?);
+    options.discover = DiscoverOptions {
+        paths: args.paths.clone(),
+        excludes: args.exclude.clone(),
+        force_exclude: args.force_exclude,
+        follow_external_links: args.follow_external_links,
+        collect_excluded: false,
+    };
+    options.threads = args.threads.map(usize::from);
+    options.config = match (&args.config, args.isolated) {
+        (Some(path), _) => ConfigSource::File(path.clone()),
+        (None, true) => ConfigSource::Isolated,
+        (None, false) => ConfigSource::Discover,
+    };
+    let workspace = Workspace::load(&options);
+    let formatted = crate::format::format_workspace(&workspace, &crate::fileset::Disk);
+    for problem in workspace.problems.iter().chain(&formatted.problems) {
+        say(problem);
+    }
+    let failed = workspace
+        .problems
+        .iter()
+        .chain(&formatted.problems)
+        .any(|problem| problem.level == crate::problem::ProblemLevel::Error);
+    let changed = formatted.files.len();
+    let unchanged = formatted.checked - changed;
+    if args.check || args.diff {
+        with_stdout(|out| {
+            if args.diff {
+                out.write_all(crate::fix::diff(&formatted.files).as_bytes())?;
+            } else {
+                for file in formatted.files.keys() {
+                    writeln!(
+                        out,
+                        "would reformat: {}",
+                        crate::escape::text(&file.display)
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        say(format_args!(
+            "sflint: {} would be reformatted, {} already formatted",
+            report::plural(changed, "file"),
+            unchanged
+        ));
+        return Ok(ExitCode::from(if failed {
+            2
+        } else {
+            u8::from(changed > 0)
+        }));
+    }
+    let written = write_changed(&formatted.files, "formatted");
+    say(format_args!(
+        "sflint: {} reformatted, {} left unchanged",
+        report::plural(written, "file"),
+        unchanged
+    ));
+    Ok(ExitCode::from(if failed || written < changed {
+        2
+    } else {
+        0
+    }))
 }
 
 /// `--report FORMAT=FILE`.

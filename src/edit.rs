@@ -63,6 +63,10 @@ pub struct Element {
     pub text_range: Option<Range<usize>>,
     /// The elements inside it (one level).
     pub children: Vec<Element>,
+    /// Just after the start tag; the end for an empty element.
+    pub open_end: usize,
+    /// Where the end tag starts; the end for an empty element.
+    pub close_start: usize,
 }
 
 impl Element {
@@ -154,6 +158,8 @@ impl Layout {
                         text: None,
                         text_range: None,
                         children: Vec::new(),
+                        open_end: end,
+                        close_start: end,
                     });
                 }
                 Event::Empty(tag) => {
@@ -167,6 +173,8 @@ impl Layout {
                         text: Some(String::new()),
                         text_range: Some(end..end),
                         children: Vec::new(),
+                        open_end: end,
+                        close_start: end,
                     };
                     match stack.last_mut() {
                         Some(parent) => parent.children.push(element),
@@ -203,6 +211,7 @@ impl Layout {
                 Event::End(_) => match stack.pop() {
                     Some(mut element) => {
                         element.range.end = end;
+                        element.close_start = start;
                         if !element.children.is_empty() {
                             element.text = None;
                             element.text_range = None;
@@ -411,6 +420,30 @@ impl Layout {
     }
 }
 
+/// Where and why `text` is not well-formed XML (for a text [`Layout::read`] refused).
+pub fn xml_error(text: &str) -> (usize, String) {
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    loop {
+        let start = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Err(error) => return (reader.error_position() as usize, error.to_string()),
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) => {
+                let reason = if depth > 0 {
+                    "the file ends inside an element"
+                } else {
+                    "no root element"
+                };
+                return (start, reason.to_string());
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
 /// The line break most lines of `text` end with: `\r\n`, `\n` or a lone `\r`; none for a file on
 /// one line, whose new elements then stay on that line.
 fn newline_of(text: &str) -> &'static str {
@@ -429,14 +462,14 @@ fn newline_of(text: &str) -> &'static str {
 }
 
 /// Where the line holding `offset` ends, before its line break.
-fn line_end(text: &str, offset: usize) -> usize {
+pub(crate) fn line_end(text: &str, offset: usize) -> usize {
     let rest = &text[offset..];
     let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
     offset + end
 }
 
 /// The start of the line holding `offset`, when only spaces and tabs stand before it there.
-fn line_start(text: &str, offset: usize) -> Option<usize> {
+pub(crate) fn line_start(text: &str, offset: usize) -> Option<usize> {
     let before = &text[..offset];
     let start = before.rfind('\n').map_or(0, |at| at + 1);
     before[start..]

@@ -7,7 +7,6 @@
 //! written here: the caller writes the files that changed, or prints the diff.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::edit::{self, Edit, Layout};
@@ -86,11 +85,14 @@ impl Fix {
 /// permission another depends on), and a loop that does not settle must still end.
 const MAX_PASSES: usize = 5;
 
+/// Files a run changed: each one's bytes before and after (a byte order mark kept).
+pub type Changed = BTreeMap<Arc<FilePath>, (Vec<u8>, Vec<u8>)>;
+
 /// What a fixing run produced.
 #[derive(Debug, Default)]
 pub struct Fixed {
-    /// Each file that changed: its text before and after, as bytes (a byte order mark kept).
-    pub files: BTreeMap<Arc<FilePath>, (Vec<u8>, Vec<u8>)>,
+    /// Each file that changed.
+    pub files: Changed,
     /// Fixes applied, over every pass.
     pub applied: usize,
     /// The report of the last lint, over the fixed texts.
@@ -289,9 +291,9 @@ fn validate(file: &FilePath, before: &str, after: &str) -> Result<(), String> {
 }
 
 /// A unified diff of every file that changed, paths as shown.
-pub fn diff(fixed: &Fixed) -> String {
+pub fn diff(files: &Changed) -> String {
     let mut out = String::new();
-    for (file, (before, after)) in &fixed.files {
+    for (file, (before, after)) in files {
         let before = String::from_utf8_lossy(before);
         let after = String::from_utf8_lossy(after);
         let shown = crate::escape::text(&file.display);
@@ -304,9 +306,4 @@ pub fn diff(fixed: &Fixed) -> String {
         );
     }
     out
-}
-
-/// Paths of the files a fixing run changed, for writing.
-pub fn changed_paths(fixed: &Fixed) -> Vec<PathBuf> {
-    fixed.files.keys().map(|file| file.fs.clone()).collect()
 }

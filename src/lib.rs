@@ -21,6 +21,7 @@ pub mod excerpt;
 pub mod explain;
 pub mod fileset;
 pub mod fix;
+pub mod format;
 pub(crate) mod init;
 pub(crate) mod integrations;
 pub(crate) mod load;

@@ -126,10 +126,10 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
 }
 
 /// The worker threads `-j` asks for, or the global pool.
-struct Pool(Option<rayon::ThreadPool>);
+pub(crate) struct Pool(Option<rayon::ThreadPool>);
 
 impl Pool {
-    fn new(threads: Option<usize>, problems: &mut Vec<Problem>) -> Pool {
+    pub(crate) fn new(threads: Option<usize>, problems: &mut Vec<Problem>) -> Pool {
         let Some(threads) = threads else {
             return Pool(None);
         };
@@ -145,7 +145,7 @@ impl Pool {
         }
     }
 
-    fn run<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+    pub(crate) fn run<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
         match &self.0 {
             Some(pool) => pool.install(work),
             None => work(),

@@ -449,6 +449,46 @@ fn option_and_member_errors_exit_with_2_and_name_the_key() {
     }
 }
 
+/// Checks a pack fixture (`<pack>/<case>`) against its `expected.toml` and returns its findings.
+fn pack_case(case: &str) -> Vec<Finding> {
+    let dir = fixtures_root().join("packs").join(case);
+    let (errors, findings) = check_fixture(&dir);
+    assert!(
+        errors.is_empty(),
+        "packs/{case}:\n  {}",
+        errors.join("\n  ")
+    );
+    findings
+}
+
+/// `severity rule requirement` of each finding of an integration, sorted.
+fn pack_findings(findings: &[Finding]) -> Vec<String> {
+    let mut shown: Vec<String> = findings
+        .iter()
+        .filter_map(|f| {
+            let requirement = f.requirement.as_ref()?;
+            Some(format!("{} {} {requirement}", f.severity, f.rule))
+        })
+        .collect();
+    shown.sort();
+    shown
+}
+
+#[test]
+fn modify_all_data_grants_object_permissions_but_no_field_level_security() {
+    // A System Administrator profile without field permissions: Modify All Data gives Read and
+    // Modify All on Account, but neither View All Fields nor read access to Account.Industry.
+    assert_eq!(
+        pack_findings(&pack_case("ampersand/violating-modify-all-data-fls")),
+        [
+            "error missing-field-access ampersand/read-fields",
+            "error missing-object-access ampersand/read-objects",
+            "info modify-all-data ampersand/allow-modify-all-data",
+            "info view-all-data ampersand/allow-view-all-data",
+        ]
+    );
+}
+
 /// Checks a union fixture against its `expected.toml` and returns its findings.
 fn union_case(case: &str) -> Vec<Finding> {
     let dir = fixtures_root().join("union").join(case);

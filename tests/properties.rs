@@ -446,3 +446,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `sflint fmt` keeps what a file grants (every finding), is idempotent, and gives the same
+    /// text for the same entries written in any order.
+    #[test]
+    fn formatting_keeps_the_findings_is_idempotent_and_erases_order(
+        (entries, shuffled, style) in case()
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = render(&entries, &style);
+        let once = sflint::format::format(&text).expect("generated files are well-formed");
+        let twice = sflint::format::format(&once).unwrap();
+        prop_assert_eq!(&twice, &once, "formatting twice changed the file");
+        prop_assert_eq!(findings(dir.path(), &once), findings(dir.path(), &text), "formatted as:\n{}", once);
+        // Entries with one key keep their relative order, so only distinct keys erase order.
+        let key = |entry: &Entry| match entry {
+            Entry::User { name, .. } => format!("u{name}"),
+            Entry::Object { object, .. } => format!("o{object}"),
+            Entry::Field { field, .. } => format!("f{field}"),
+        };
+        let mut keys: Vec<String> = entries.iter().map(key).collect();
+        keys.sort();
+        keys.dedup();
+        if keys.len() == entries.len() {
+            let other = sflint::format::format(&render(&shuffled, &style)).unwrap();
+            prop_assert_eq!(&other, &once, "the same entries in another order");
+        }
+    }
+}

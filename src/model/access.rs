@@ -1,7 +1,7 @@
 //! What an integration user holds: the union of its profile, its permission sets and the members of
 //! its permission set groups (minus what each group's muting permission set mutes), with the
 //! implications Salesforce applies (Modify All implies every object permission, View All Data and
-//! Modify All Data imply object access, Edit implies Read).
+//! Modify All Data imply object access but never field-level security, Edit implies Read).
 
 use rustc_hash::FxHashMap;
 
@@ -187,10 +187,12 @@ impl<'a> Access<'a> {
             .copied()
             .unwrap_or(ObjectAccess::NONE);
         let mut access = implied(written);
-        if self.has_permission("ModifyAllData") {
-            access = access.union(ObjectAccess::of(&ObjectFlag::ALL));
-        } else if self.has_permission("ViewAllData") {
-            access = access.union(ObjectAccess::of(&[ObjectFlag::Read, ObjectFlag::ViewAll]));
+        // Modify All Data and View All Data imply object permissions, never field-level security
+        // nor View All Fields (`org_wide_access` in the catalog).
+        for org_wide in catalog.org_wide_access() {
+            if self.has_permission(&org_wide.permission) {
+                access = access.union(ObjectAccess::of(&org_wide.access));
+            }
         }
         access
     }
