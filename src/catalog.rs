@@ -50,8 +50,34 @@ struct DangerousFile {
 struct ObjectFacts {
     no_object_permissions: Vec<NoObjectPermissions>,
     no_field_permissions: Vec<String>,
+    address_parts: Vec<String>,
+    address_fields: Vec<String>,
     user_licenses: Vec<String>,
     org_wide_access: Vec<OrgWideAccess>,
+    field_security_on: Vec<FieldSecurityOn>,
+    unverifiable_fields: Vec<UnverifiableFields>,
+}
+
+/// Fields whose field-level security is another field's (`fields` and `on` with one `*`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldSecurityOn {
+    fields: String,
+    on: String,
+    /// For the people who maintain the data.
+    #[serde(rename = "source")]
+    _source: String,
+}
+
+/// Standard fields without field-level security whose access no metadata decides.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnverifiableFields {
+    fields: Vec<String>,
+    instead: String,
+    /// For the people who maintain the data.
+    #[serde(rename = "source")]
+    _source: String,
 }
 
 /// What an org-wide data permission (Modify All Data, View All Data) implies on every object.
@@ -269,6 +295,64 @@ impl Catalog {
         &self.objects.org_wide_access
     }
 
+    /// The field whose field-level security decides `field`: the compound address field for a
+    /// part of a standard address (`Account.BillingCity` -> `Account.BillingAddress`), the matching
+    /// Contact field for a person account field (`Account.PersonEmail` -> `Contact.Email`), else
+    /// the field itself.
+    pub fn field_security_field(&self, field: &str) -> String {
+        let mut current = field.to_string();
+        // A person account address part goes through both: PersonMailingCity -> MailingCity ->
+        // MailingAddress.
+        for _ in 0..3 {
+            match self.field_security_step(&current) {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        current
+    }
+
+    fn field_security_step(&self, field: &str) -> Option<String> {
+        for rule in &self.objects.field_security_on {
+            if let Some(rest) = glob_rest(&rule.fields, field) {
+                return Some(rule.on.replacen('*', rest, 1));
+            }
+        }
+        let (object, name) = field.split_once('.')?;
+        self.objects.address_fields.iter().find_map(|address| {
+            let (address_object, address_name) = address.split_once('.')?;
+            let prefix = address_name.strip_suffix("Address")?;
+            let part = name.strip_prefix(prefix)?;
+            (address_object == object && self.objects.address_parts.iter().any(|p| p == part))
+                .then(|| address.clone())
+        })
+    }
+
+    /// For a standard field that carries no field-level security and whose access no metadata
+    /// decides (`Task.TaskSubtype`, the standard fields of CampaignMember): what governs it.
+    pub fn unverifiable_field(&self, field: &str) -> Option<&str> {
+        let (object, name) = field.split_once('.')?;
+        self.objects
+            .unverifiable_fields
+            .iter()
+            .find(|entry| {
+                entry.fields.iter().any(|pattern| {
+                    pattern == field
+                        || (pattern.strip_suffix(".*") == Some(object) && !name.ends_with("__c"))
+                })
+            })
+            .map(|entry| entry.instead.as_str())
+    }
+
+    /// Whether a requirement on `field` can only be met another way than by its own field
+    /// permission: a required or system field, one without field-level security, or one whose
+    /// field-level security is another field's.
+    pub fn carries_no_field_permissions(&self, field: &str) -> bool {
+        self.field_without_permissions(field)
+            || self.unverifiable_field(field).is_some()
+            || self.field_security_field(field) != field
+    }
+
     /// Whether `license` is a user license (not a permission set license).
     pub fn is_user_license(&self, license: &str) -> bool {
         self.objects
@@ -325,6 +409,14 @@ impl Catalog {
             _ => Suggestion::None,
         }
     }
+}
+
+/// The part of `text` that the `*` of `pattern` stands for (`Account.Person*`, `Account.PersonEmail`
+/// -> `Email`); `None` when it does not match or `*` would stand for nothing.
+fn glob_rest<'t>(pattern: &str, text: &'t str) -> Option<&'t str> {
+    let (before, after) = pattern.split_once('*')?;
+    let rest = text.strip_prefix(before)?.strip_suffix(after)?;
+    (!rest.is_empty()).then_some(rest)
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive.
@@ -389,6 +481,19 @@ mod tests {
         for permission in &catalog.dangerous {
             assert!(catalog.is_known(&permission.name), "{}", permission.name);
         }
+        for field in &catalog.objects.no_field_permissions {
+            assert!(
+                catalog.unverifiable_field(field).is_none(),
+                "{field} is both a required field and one without field-level security"
+            );
+        }
+        for address in &catalog.objects.address_fields {
+            assert!(address.ends_with("Address"), "{address}");
+        }
+        for rule in &catalog.objects.field_security_on {
+            assert_eq!(rule.fields.matches('*').count(), 1, "{}", rule.fields);
+            assert_eq!(rule.on.matches('*').count(), 1, "{}", rule.on);
+        }
         for org_wide in catalog.org_wide_access() {
             assert!(
                 catalog.is_known(&org_wide.permission),
@@ -421,6 +526,51 @@ mod tests {
         assert!(catalog.field_without_permissions("Account.Name"));
         assert!(catalog.field_without_permissions("Invoice__c.OwnerId"));
         assert!(!catalog.field_without_permissions("Account.Industry"));
+        assert!(catalog.field_without_permissions("Opportunity.StageName"));
+        // Field-level security set on another field.
+        assert_eq!(
+            catalog.field_security_field("Account.BillingCity"),
+            "Account.BillingAddress"
+        );
+        assert_eq!(
+            catalog.field_security_field("Lead.PostalCode"),
+            "Lead.Address"
+        );
+        assert_eq!(
+            catalog.field_security_field("Account.PersonEmail"),
+            "Contact.Email"
+        );
+        assert_eq!(
+            catalog.field_security_field("Account.PersonMailingCity"),
+            "Contact.MailingAddress"
+        );
+        assert_eq!(
+            catalog.field_security_field("Account.Region__pc"),
+            "Contact.Region__c"
+        );
+        assert_eq!(
+            catalog.field_security_field("Account.Billing_Address__c"),
+            "Account.Billing_Address__c"
+        );
+        assert_eq!(
+            catalog.field_security_field("Account.BillingAddress"),
+            "Account.BillingAddress"
+        );
+        // No field-level security and no metadata that decides access.
+        assert!(catalog.unverifiable_field("Task.TaskSubtype").is_some());
+        assert!(
+            catalog
+                .unverifiable_field("CampaignMember.Status")
+                .is_some()
+        );
+        assert!(
+            catalog
+                .unverifiable_field("CampaignMember.Key__c")
+                .is_none()
+        );
+        assert!(catalog.unverifiable_field("Task.Description").is_none());
+        assert!(catalog.carries_no_field_permissions("OpportunityContactRole.Role"));
+        assert!(!catalog.carries_no_field_permissions("Contact.Email"));
         assert!(catalog.is_user_license("Salesforce Integration"));
         assert!(!catalog.is_user_license("Salesforce API Integration"));
     }

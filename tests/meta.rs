@@ -172,6 +172,57 @@ fn every_shipped_pack_cites_its_source_and_reasons() {
     }
 }
 
+/// No requirement of a shipped pack asks for the field permissions of a field that carries none (a
+/// required or system field, one Salesforce sets no field-level security on, or one whose
+/// field-level security is another field's): such a requirement could never be met by a field
+/// permission, so packs name the object access, the field that carries the security, or an
+/// `unverifiable` requirement instead. Fields from the defaults of the options a requirement reads
+/// count too.
+#[test]
+fn no_requirement_asks_for_field_permissions_on_a_field_that_carries_none() {
+    let catalog = sflint::catalog::Catalog::get();
+    let mut wrong = Vec::new();
+    for pack in packs::shipped() {
+        let mut requirements: Vec<&sflint::packs::file::Requirement> =
+            pack.file.requirements.iter().collect();
+        while let Some(requirement) = requirements.pop() {
+            requirements.extend(requirement.alternatives());
+            let (fixed, from) = requirement.fields();
+            let mut fields: Vec<String> = fixed.to_vec();
+            if let Some(option) = from
+                && let Some(spec) = pack.file.options.iter().find(|spec| spec.id == option)
+            {
+                match &spec.default {
+                    Some(toml::Value::String(text)) if !text.is_empty() => {
+                        fields.push(text.clone())
+                    }
+                    Some(toml::Value::Array(items)) => fields.extend(
+                        items
+                            .iter()
+                            .filter_map(|item| item.as_str().map(str::to_string)),
+                    ),
+                    _ => {}
+                }
+            }
+            for field in fields {
+                if catalog.carries_no_field_permissions(&field) {
+                    wrong.push(format!(
+                        "{}/{}: {field} (field-level security of {})",
+                        pack.id(),
+                        requirement.id,
+                        catalog.field_security_field(&field)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "requirements ask for field permissions that do not exist:\n{}",
+        wrong.join("\n")
+    );
+}
+
 /// The module map of CONTRIBUTING.md names every module under `src/` (top level, and one level down
 /// in `model` and `packs`), and nothing that is gone.
 #[test]

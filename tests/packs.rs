@@ -489,6 +489,25 @@ fn modify_all_data_grants_object_permissions_but_no_field_level_security() {
     );
 }
 
+#[test]
+fn fields_without_field_permissions_are_met_through_the_field_that_carries_them_or_reported_as_info()
+ {
+    // Account.BillingCity has the security of Account.BillingAddress, Account.PersonEmail that of
+    // Contact.Email (both readable); Task Priority and TaskSubtype carry none: info, not errors.
+    assert_eq!(
+        pack_findings(&pack_case("6sense/violating-fields-without-field-security")),
+        [
+            "error missing-field-access 6sense/mapped-fields",
+            "info unverifiable-requirement 6sense/task-fields-without-field-security",
+        ]
+    );
+    // A project option naming a standard field without field-level security: info.
+    assert!(
+        pack_findings(&pack_case("sequel/compliant"))
+            .contains(&"info unverifiable-requirement sequel/written-fields".to_string())
+    );
+}
+
 /// Checks a union fixture against its `expected.toml` and returns its findings.
 fn union_case(case: &str) -> Vec<Finding> {
     let dir = fixtures_root().join("union").join(case);

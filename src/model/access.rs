@@ -198,8 +198,9 @@ impl<'a> Access<'a> {
     }
 
     /// Field access (readable, editable) after implications: Edit implies Read, View All Fields on
-    /// the object implies Read, and required or system fields (which carry no field permissions)
-    /// follow the object's access.
+    /// the object implies Read, required or system fields (which carry no field permissions)
+    /// follow the object's access, and a field whose field-level security is set on another field
+    /// (an address part, a person account field) has that field's.
     pub fn field_access(&self, field: &str, catalog: &Catalog) -> (bool, bool) {
         let object = field.split_once('.').map_or(field, |(object, _)| object);
         let object_access = self.object_access(object, catalog);
@@ -209,9 +210,12 @@ impl<'a> Access<'a> {
                 object_access.contains(ObjectFlag::Edit),
             );
         }
+        // An address part or a person account field takes the field-level security of another
+        // field (the compound address, the Contact field).
+        let governing = catalog.field_security_field(field);
         let (mut readable, editable) = self
             .fields
-            .get(field)
+            .get(governing.as_str())
             .map_or((false, false), |grant| (grant.readable, grant.editable));
         if catalog.object_without_permissions(object).is_some()
             && catalog.implied_object_access(object).is_none()

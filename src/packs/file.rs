@@ -173,6 +173,17 @@ impl Requirement {
     pub fn kind_name(&self) -> &'static str {
         self.kind.name()
     }
+
+    /// The fields whose field permissions it asks for (`field-access`), and the option that adds
+    /// more; none for other kinds.
+    pub fn fields(&self) -> (&[String], Option<&str>) {
+        self.kind.fields()
+    }
+
+    /// The alternatives of an `any-of`; none for other kinds.
+    pub fn alternatives(&self) -> &[Requirement] {
+        self.kind.alternatives()
+    }
 }
 
 /// The fields every requirement has, whatever its kind.

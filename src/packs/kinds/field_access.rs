@@ -66,6 +66,21 @@ impl RequirementKind for FieldAccess {
         let edit = self.edit();
         let catalog = scope.catalog();
         for field in fields {
+            if let Some(instead) = catalog.unverifiable_field(&field) {
+                evaluation.unverifiable.push(Gap {
+                    key: field.clone(),
+                    rule: RuleId::UnverifiableRequirement,
+                    message: format!(
+                        "{} needs {} access to {field}, which cannot be verified in metadata: {instead}",
+                        scope.vendor(),
+                        if edit { "read and edit" } else { "read" }
+                    ),
+                    fix: None,
+                    target: Target::Profile,
+                    severity: None,
+                });
+                continue;
+            }
             let (readable, editable) = access.field_access(&field, catalog);
             if readable && (!edit || editable) {
                 continue;
@@ -93,9 +108,12 @@ impl RequirementKind for FieldAccess {
                 .implied_object_access(object)
                 .and_then(|implied| implied.edit_permission)
                 .filter(|_| edit && !object_access.contains(ObjectFlag::Edit));
+            // An address part or a person account field takes the field-level security of another
+            // field: the fix is on that one.
+            let governing = catalog.field_security_field(&field);
             let fix = if let Some(permission) = activity_permission {
                 format!(
-                    "Enable {permission} and make {field} {}.",
+                    "Enable {permission} and make {governing} {}.",
                     if readable {
                         "editable"
                     } else {
@@ -111,11 +129,16 @@ impl RequirementKind for FieldAccess {
                     if catalog.field_without_permissions(&field) {
                         String::new()
                     } else {
-                        format!(" and make {field} {wanted}")
+                        format!(" and make {governing} {wanted}")
                     }
                 )
             } else {
-                format!("Make {field} {wanted}.")
+                format!("Make {governing} {wanted}.")
+            };
+            let fix = if governing == field {
+                fix
+            } else {
+                format!("{fix} ({field} takes the field-level security of {governing}.)")
             };
             evaluation.gaps.push(Gap {
                 key: field.clone(),
@@ -139,6 +162,15 @@ impl RequirementKind for FieldAccess {
 
     fn default_finding(&self) -> RuleId {
         RuleId::MissingFieldAccess
+    }
+
+    fn fields(&self) -> (&[String], Option<&str>) {
+        (
+            &self.fields,
+            self.fields_from
+                .as_ref()
+                .map(|option| option.get_ref().as_str()),
+        )
     }
 
     fn needs(&self, scope: &Scope<'_, '_>, needs: &mut Needs) {

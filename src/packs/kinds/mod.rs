@@ -90,6 +90,11 @@ pub(crate) trait RequirementKind: Sized {
         &[]
     }
 
+    /// The fields whose field permissions it asks for, and the option that adds more.
+    fn fields(&self) -> (&[String], Option<&str>) {
+        (&[], None)
+    }
+
     /// False for kinds that never report a gap (only what cannot be verified).
     fn reports_gaps(&self) -> bool {
         true
@@ -191,6 +196,12 @@ macro_rules! kinds {
             pub(crate) fn alternatives(&self) -> &[Requirement] {
                 match self {
                     $(Kind::$variant(kind) => kind.alternatives(),)*
+                }
+            }
+
+            pub(crate) fn fields(&self) -> (&[String], Option<&str>) {
+                match self {
+                    $(Kind::$variant(kind) => kind.fields(),)*
                 }
             }
 
