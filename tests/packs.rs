@@ -508,6 +508,26 @@ fn fields_without_field_permissions_are_met_through_the_field_that_carries_them_
     );
 }
 
+#[test]
+fn package_permission_sets_the_page_names_by_label_are_options_matched_whatever_the_case() {
+    // Three users without the ContactWorld API user permission set in source: under the inferred
+    // default name (warning), under the name the project sets (error), and declared in lower case
+    // (met).
+    let findings = pack_case("vonage-contact-center/violating-permission-set");
+    let misses: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rule == "missing-permission-set")
+        .map(|f| format!("{} {}", f.severity, f.integration.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        misses,
+        [
+            "error Vonage Contact Center (named)",
+            "warning Vonage Contact Center"
+        ]
+    );
+}
+
 /// Checks a union fixture against its `expected.toml` and returns its findings.
 fn union_case(case: &str) -> Vec<Finding> {
     let dir = fixtures_root().join("union").join(case);

@@ -172,6 +172,7 @@ pub fn check(
         };
         let severity = requirement.level.severity();
         for gap in evaluation.gaps {
+            let gap = inferred_name(&scope, requirement, gap, severity);
             out.push(report(&scope, requirement, gap, severity));
         }
         for gap in evaluation.unverifiable {
@@ -180,6 +181,33 @@ pub fn check(
     }
     super::guards::check(&scope, &union, &requirements, &mut out);
     out
+}
+
+/// A gap about a name the requirement reads from an option the project left at a default that
+/// sflint inferred from the vendor's label (`inferred = true`): the vendor's page does not print the
+/// name, so the miss may only mean the org names it otherwise. At most a warning, saying so.
+fn inferred_name(
+    scope: &Scope<'_, '_>,
+    requirement: &Requirement,
+    mut gap: Gap,
+    severity: Severity,
+) -> Gap {
+    let Some(option) = requirement
+        .kind
+        .option()
+        .filter(|option| scope.options().is_guessed(option))
+    else {
+        return gap;
+    };
+    if !scope.options().items(option).contains(&gap.key) {
+        return gap;
+    }
+    gap.severity = Some(gap.severity.unwrap_or(severity).min(Severity::Warning));
+    gap.message.push_str(&format!(
+        " ({} is a name sflint inferred from the vendor's label, which its page does not print: set option {option} to the API name in your org)",
+        gap.key
+    ));
+    gap
 }
 
 /// A requirement's evaluation, its gaps under the finding it names, if any.

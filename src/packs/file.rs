@@ -361,6 +361,15 @@ pub fn validate(file: &PackFile, inherited: &[OptionSpec]) -> Result<(), PackErr
                 PackError::new(format!("default of option {:?}: {message}", option.id))
             })?;
         }
+        if option.inferred
+            && (option.default.is_none()
+                || !matches!(option.kind, OptionKind::String | OptionKind::List))
+        {
+            return Err(PackError::new(format!(
+                "option {:?}: `inferred` says its default names are inferred, so it needs a string or list default",
+                option.id
+            )));
+        }
     }
     let options: Vec<OptionSpec> = inherited
         .iter()

@@ -2,7 +2,7 @@
 //! (`[integration.options]`, checked and completed with defaults), and the `when` conditions that
 //! read them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -22,6 +22,11 @@ pub struct OptionSpec {
     /// The allowed values of a `choice`.
     #[serde(default)]
     pub choices: Vec<String>,
+    /// The default is an API name sflint inferred from the label on the vendor's page, which does
+    /// not print the name: while the project leaves the option at its default, the names are
+    /// matched case-insensitively and a requirement missing one is at most a warning that says so.
+    #[serde(default)]
+    pub inferred: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -52,12 +57,17 @@ pub enum OptionValue {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Options(BTreeMap<String, OptionValue>);
+pub struct Options {
+    values: BTreeMap<String, OptionValue>,
+    /// Options whose default is a name inferred from a label (`inferred`) that the project left at
+    /// that default.
+    guessed: BTreeSet<String>,
+}
 
 impl Options {
     /// Each option with its value as TOML writes it (`true`, `"text"`, `["A", "B"]`).
     pub fn shown(&self) -> Vec<(String, String)> {
-        self.0
+        self.values
             .iter()
             .map(|(id, value)| {
                 let value = match value {
@@ -207,7 +217,11 @@ impl Options {
             }
         }
         let mut values = BTreeMap::new();
+        let mut guessed = BTreeSet::new();
         for spec in specs {
+            if spec.inferred && !given.contains_key(&spec.id) {
+                guessed.insert(spec.id.clone());
+            }
             let value = match (given.get(&spec.id), &spec.default) {
                 (Some(value), _) | (None, Some(value)) => convert(spec, value)
                     .map_err(|message| format!("option {}: {message}", spec.id))?,
@@ -227,12 +241,18 @@ impl Options {
             };
             values.insert(spec.id.clone(), value);
         }
-        Ok(Options(values))
+        Ok(Options { values, guessed })
+    }
+
+    /// Whether option `id` holds names sflint inferred from the vendor's labels (the project left
+    /// an `inferred` option at its default).
+    pub fn is_guessed(&self, id: &str) -> bool {
+        self.guessed.contains(id)
     }
 
     /// Items of a list option; a string option is a list of one (none when empty).
     pub fn items(&self, id: &str) -> Vec<String> {
-        match self.0.get(id) {
+        match self.values.get(id) {
             Some(OptionValue::List(items)) => items.clone(),
             Some(OptionValue::Text(text)) if !text.trim().is_empty() => vec![text.clone()],
             _ => Vec::new(),
@@ -246,7 +266,7 @@ impl Options {
             return true;
         };
         when.iter()
-            .all(|(id, expected)| match (self.0.get(id), expected) {
+            .all(|(id, expected)| match (self.values.get(id), expected) {
                 (Some(OptionValue::Bool(flag)), toml::Value::Boolean(want)) => flag == want,
                 (Some(OptionValue::Text(text)), toml::Value::String(want)) => text == want,
                 (Some(OptionValue::List(items)), toml::Value::String(want)) => items.contains(want),

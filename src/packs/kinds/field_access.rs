@@ -164,6 +164,10 @@ impl RequirementKind for FieldAccess {
         RuleId::MissingFieldAccess
     }
 
+    fn option(&self) -> Option<&str> {
+        self.fields_from.as_ref().map(|option| option.get_ref().as_str())
+    }
+
     fn fields(&self) -> (&[String], Option<&str>) {
         (
             &self.fields,

@@ -89,4 +89,8 @@ impl RequirementKind for FieldCount {
     fn default_finding(&self) -> RuleId {
         RuleId::ExcessAccess
     }
+
+    fn option(&self) -> Option<&str> {
+        self.objects_from.as_ref().map(|option| option.get_ref().as_str())
+    }
 }

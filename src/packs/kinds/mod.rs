@@ -95,6 +95,11 @@ pub(crate) trait RequirementKind: Sized {
         (&[], None)
     }
 
+    /// The option whose value adds items (`objects_from`, `fields_from`, ...), if any.
+    fn option(&self) -> Option<&str> {
+        None
+    }
+
     /// False for kinds that never report a gap (only what cannot be verified).
     fn reports_gaps(&self) -> bool {
         true
@@ -202,6 +207,12 @@ macro_rules! kinds {
             pub(crate) fn fields(&self) -> (&[String], Option<&str>) {
                 match self {
                     $(Kind::$variant(kind) => kind.fields(),)*
+                }
+            }
+
+            pub(crate) fn option(&self) -> Option<&str> {
+                match self {
+                    $(Kind::$variant(kind) => kind.option(),)*
                 }
             }
 

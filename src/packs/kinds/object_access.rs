@@ -137,6 +137,10 @@ impl RequirementKind for ObjectAccessKind {
         RuleId::MissingObjectAccess
     }
 
+    fn option(&self) -> Option<&str> {
+        self.objects_from.as_ref().map(|option| option.get_ref().as_str())
+    }
+
     fn needs(&self, scope: &Scope<'_, '_>, needs: &mut Needs) {
         let flags = ObjectAccess::of(&self.access);
         for object in scope.items(&self.objects, self.objects_from.as_ref()) {

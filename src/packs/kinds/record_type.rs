@@ -113,4 +113,10 @@ impl RequirementKind for RecordType {
     fn default_finding(&self) -> RuleId {
         RuleId::MissingRecordType
     }
+
+    fn option(&self) -> Option<&str> {
+        self.record_types_from
+            .as_ref()
+            .map(|option| option.get_ref().as_str())
+    }
 }
