@@ -18,6 +18,29 @@ pub struct Integration {
     pub user: IntegrationUser,
     pub pack: Pack,
     pub options: Options,
+    /// Declared by `--pack` rather than in `sflint.toml`.
+    pub shortcut: bool,
+}
+
+impl Integration {
+    /// A problem with this integration's options found once its files are read, named as the
+    /// problems found in its declaration are.
+    pub fn option_problem(&self, config_path: Option<String>, message: &str) -> Problem {
+        if self.shortcut {
+            Problem::error(
+                None,
+                format!(
+                    "--pack {}: {message} (set options with --option KEY=VALUE)",
+                    self.pack.id()
+                ),
+            )
+        } else {
+            Problem::error(
+                config_path,
+                format!("integration {:?}: {message}", self.user.name),
+            )
+        }
+    }
 }
 
 /// Every `[[integration]]` of the configuration whose pack, options and names are valid; problems
@@ -112,6 +135,7 @@ pub fn declare(
                 user,
                 pack,
                 options,
+                shortcut: false,
             }),
             Err(message) => problems.push(error(message)),
         }
@@ -216,6 +240,7 @@ pub fn shortcut(
         user,
         pack,
         options,
+        shortcut: true,
     })
 }
 

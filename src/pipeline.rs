@@ -438,10 +438,23 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
         if !in_scope || !resolution.is_complete() {
             continue;
         }
+        // Options the project left to the files are read from what the user holds.
+        let options = match integration
+            .options
+            .infer(&integration.pack, &integration.user, holdings)
+        {
+            Ok(options) => options,
+            Err(message) => {
+                out_problems.push(
+                    integration.option_problem(workspace.config_path.clone(), &message),
+                );
+                continue;
+            }
+        };
         out.checked += 1;
         out.findings.extend(crate::packs::evaluate::check(
             &integration.pack,
-            &integration.options,
+            &options,
             &integration.user,
             holdings,
             &context,

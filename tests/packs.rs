@@ -528,6 +528,32 @@ fn package_permission_sets_the_page_names_by_label_are_options_matched_whatever_
     );
 }
 
+#[test]
+fn an_option_the_files_tell_is_inferred_and_said_once_as_info() {
+    // variant is not set; the profile's Salesforce Integration license can only be the integration
+    // variant, whose permission set license requirement then reports.
+    assert_eq!(
+        pack_findings(&pack_case("ampersand/violating-permission-set-license")),
+        [
+            "error license-mismatch ampersand/assignable",
+            "error license-mismatch ampersand/integration-permission-set-license",
+            "info unverifiable-requirement ampersand/option-variant",
+        ]
+    );
+    // Without a profile nothing tells: the option must be set (checked by
+    // option_and_member_errors_exit_with_2_and_name_the_key).
+    let run = run(
+        &fixtures_root().join("packs/ampersand/violating-variant-option"),
+        &[],
+    );
+    assert!(
+        run.stderr
+            .contains("and the integration user's files do not tell which"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Checks a union fixture against its `expected.toml` and returns its findings.
 fn union_case(case: &str) -> Vec<Finding> {
     let dir = fixtures_root().join("union").join(case);

@@ -162,6 +162,7 @@ pub fn check(
         .filter(|requirement| scope.applies(requirement))
         .collect();
     let mut out = Vec::new();
+    inferred_options(&scope, &mut out);
     for requirement in &requirements {
         let evaluation = if scope.on_profile() && requirement.kind.about_grants() {
             let on_profile = evaluate(requirement, &scope, &profile_only);
@@ -181,6 +182,38 @@ pub fn check(
     }
     super::guards::check(&scope, &union, &requirements, &mut out);
     out
+}
+
+/// The options the engine took from the user's files, once each, as info: which value, and why.
+fn inferred_options(scope: &Scope<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for inference in scope.options().inferences() {
+        let requirement = option_requirement_id(scope.pack(), &inference.option);
+        let mut diagnostic = Diagnostic::new(
+            RuleId::UnverifiableRequirement,
+            Severity::Info,
+            inference.location.clone(),
+            format!(
+                "{} is checked with {} = {:?}, which the project does not set: {}",
+                scope.subject(),
+                inference.option,
+                inference.value,
+                inference.because
+            ),
+        )
+        .with_help(format!(
+            "Set {} in the integration's options if {} is set up otherwise: the requirements checked depend on it.",
+            inference.option,
+            scope.vendor()
+        ))
+        .with_element(format!("{requirement}/{}", inference.value));
+        diagnostic.origin = Some(scope.origin(requirement));
+        out.push(diagnostic);
+    }
+}
+
+/// The requirement id of what the engine reports about an option: `ampersand/option-variant`.
+pub(crate) fn option_requirement_id(pack: &Pack, option: &str) -> String {
+    format!("{}/option-{}", pack.id(), option.replace('_', "-"))
 }
 
 /// A gap about a name the requirement reads from an option the project left at a default that

@@ -361,6 +361,26 @@ pub fn validate(file: &PackFile, inherited: &[OptionSpec]) -> Result<(), PackErr
                 PackError::new(format!("default of option {:?}: {message}", option.id))
             })?;
         }
+        for rule in &option.infer {
+            if rule.is_empty() {
+                return Err(PackError::new(format!(
+                    "option {:?}: an `infer` rule needs profile_licenses, profiles, permission_sets or permission_sets_from",
+                    option.id
+                )));
+            }
+            if !option.choices.contains(&rule.value) {
+                return Err(PackError::new(format!(
+                    "option {:?}: `infer` gives {:?}, which is not one of its choices",
+                    option.id, rule.value
+                )));
+            }
+        }
+        if !option.infer.is_empty() && option.kind != OptionKind::Choice {
+            return Err(PackError::new(format!(
+                "option {:?}: only a choice option can be inferred from the files",
+                option.id
+            )));
+        }
         if option.inferred
             && (option.default.is_none()
                 || !matches!(option.kind, OptionKind::String | OptionKind::List))
@@ -377,6 +397,22 @@ pub fn validate(file: &PackFile, inherited: &[OptionSpec]) -> Result<(), PackErr
         .chain(&file.options)
         .cloned()
         .collect();
+    for option in &file.options {
+        for from in option
+            .infer
+            .iter()
+            .filter_map(|rule| rule.permission_sets_from.as_ref())
+        {
+            if !options.iter().any(|spec| {
+                &spec.id == from && matches!(spec.kind, OptionKind::String | OptionKind::List)
+            }) {
+                return Err(PackError::new(format!(
+                    "option {:?}: `infer` reads {from:?}, which is not a string or list option of the pack",
+                    option.id
+                )));
+            }
+        }
+    }
     for allow in &file.allows {
         if !catalog.is_known(allow.permission.get_ref()) {
             return Err(PackError::at(

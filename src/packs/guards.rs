@@ -56,6 +56,14 @@ pub fn requirement_ids(pack: &Pack, catalog: &Catalog) -> Vec<String> {
         ids.push(format!("{id}/needs-{}", kebab(&dangerous.name)));
     }
     ids.push(format!("{id}/assignable"));
+    for option in pack
+        .file
+        .options
+        .iter()
+        .filter(|option| !option.infer.is_empty())
+    {
+        ids.push(super::evaluate::option_requirement_id(pack, &option.id));
+    }
     if pack.file.pack.read_only {
         ids.push(format!("{id}/read-only"));
     }

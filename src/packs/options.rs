@@ -9,6 +9,9 @@ use toml::Spanned;
 
 use super::Pack;
 use super::file::PackError;
+use crate::diagnostic::Location;
+use crate::model::names::names_match;
+use crate::model::user::{Holdings, IntegrationUser};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +30,112 @@ pub struct OptionSpec {
     /// matched case-insensitively and a requirement missing one is at most a warning that says so.
     #[serde(default)]
     pub inferred: bool,
+    /// How the project's metadata tells the value when the project does not set it.
+    #[serde(default)]
+    pub infer: Vec<InferRule>,
+}
+
+/// A value an option takes when the integration user's files show it: the rule holds when every
+/// condition it names holds (the profile's user license is one of `profile_licenses`, the profile
+/// is one of `profiles`, the user holds one of the permission sets).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InferRule {
+    pub value: String,
+    #[serde(default)]
+    pub profile_licenses: Vec<String>,
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    #[serde(default)]
+    pub permission_sets: Vec<String>,
+    /// An option naming more permission sets.
+    #[serde(default)]
+    pub permission_sets_from: Option<String>,
+}
+
+impl InferRule {
+    /// Whether it names any condition at all.
+    pub fn is_empty(&self) -> bool {
+        self.profile_licenses.is_empty()
+            && self.profiles.is_empty()
+            && self.permission_sets.is_empty()
+            && self.permission_sets_from.is_none()
+    }
+
+    /// Why the rule holds for the user and where its files show it, or `None`.
+    fn holds(
+        &self,
+        options: &Options,
+        user: &IntegrationUser,
+        holdings: &Holdings<'_>,
+    ) -> Option<(String, Location)> {
+        let mut because = Vec::new();
+        let mut location = None;
+        if !self.profile_licenses.is_empty() {
+            let profile = holdings.profile()?;
+            let license = profile.permissions()?.license.as_ref()?;
+            if !self.profile_licenses.contains(&license.value) {
+                return None;
+            }
+            because.push(format!(
+                "profile {} has the {} user license",
+                profile.name, license.value
+            ));
+            location = Some(Location::new(profile.path(license.span), license.span));
+        }
+        if !self.profiles.is_empty() {
+            let profile = holdings.profile()?;
+            if !self
+                .profiles
+                .iter()
+                .any(|name| names_match(&profile.name, name))
+            {
+                return None;
+            }
+            because.push(format!("its profile is {}", profile.name));
+            location.get_or_insert_with(|| Location::new(&profile.files[0], profile.root));
+        }
+        let mut names = self.permission_sets.clone();
+        if let Some(from) = &self.permission_sets_from {
+            names.extend(options.items(from));
+        }
+        if self.permission_sets_from.is_some() || !names.is_empty() {
+            let held = |other: &str| names.iter().any(|name| name.eq_ignore_ascii_case(other));
+            if let Some(member) = holdings
+                .permission_sets()
+                .find(|member| held(&member.component.name))
+            {
+                because.push(format!("it holds permission set {}", member.component.name));
+                let component = member.component;
+                location.get_or_insert_with(|| Location::new(&component.files[0], component.root));
+            } else if let Some(name) = user.package_permission_sets.iter().find(|name| held(name)) {
+                because.push(format!(
+                    "it holds permission set {name} (package_permission_sets)"
+                ));
+            } else {
+                return None;
+            }
+        }
+        if because.is_empty() {
+            return None;
+        }
+        let location = location.or_else(|| {
+            let first = holdings.members.first()?.component;
+            Some(Location::new(&first.files[0], first.root))
+        })?;
+        Some((because.join(" and "), location))
+    }
+}
+
+/// An option value the engine took from the user's files because the project did not set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inference {
+    pub option: String,
+    pub value: String,
+    /// Why, in words: `profile X has the Salesforce Integration user license`.
+    pub because: String,
+    /// Where the files show it.
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -62,12 +171,18 @@ pub struct Options {
     /// Options whose default is a name inferred from a label (`inferred`) that the project left at
     /// that default.
     guessed: BTreeSet<String>,
+    /// Options the project left unset that the user's files may tell (`infer`); without a default
+    /// they have no value until [`Options::infer`].
+    pending: BTreeSet<String>,
+    /// What [`Options::infer`] took from the files.
+    inferences: Vec<Inference>,
 }
 
 impl Options {
     /// Each option with its value as TOML writes it (`true`, `"text"`, `["A", "B"]`).
     pub fn shown(&self) -> Vec<(String, String)> {
-        self.values
+        let mut shown: Vec<(String, String)> = self
+            .values
             .iter()
             .map(|(id, value)| {
                 let value = match value {
@@ -75,9 +190,21 @@ impl Options {
                     OptionValue::Text(text) => format!("{text:?}"),
                     OptionValue::List(items) => format!("{items:?}"),
                 };
+                let value = if self.pending.contains(id) {
+                    format!("{value} (unless the files tell otherwise)")
+                } else {
+                    value
+                };
                 (id.clone(), value)
             })
-            .collect()
+            .collect();
+        for id in &self.pending {
+            if !self.values.contains_key(id) {
+                shown.push((id.clone(), "(inferred from the files)".to_string()));
+            }
+        }
+        shown.sort();
+        shown
     }
 }
 
@@ -87,6 +214,21 @@ fn quoted_choices(spec: &OptionSpec) -> String {
         .map(|choice| format!("{choice:?}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `pack X needs option Y (what it is); one of a, b`.
+fn needs(pack: &Pack, spec: &OptionSpec) -> String {
+    format!(
+        "pack {} needs option {} ({}){}",
+        pack.id(),
+        spec.id,
+        spec.description,
+        if spec.choices.is_empty() {
+            String::new()
+        } else {
+            format!("; one of {}", spec.choices.join(", "))
+        }
+    )
 }
 
 /// Converts one TOML value to the option's kind.
@@ -216,32 +358,98 @@ impl Options {
                 ));
             }
         }
-        let mut values = BTreeMap::new();
-        let mut guessed = BTreeSet::new();
+        let mut options = Options::default();
         for spec in specs {
-            if spec.inferred && !given.contains_key(&spec.id) {
-                guessed.insert(spec.id.clone());
+            let given_value = given.get(&spec.id);
+            if spec.inferred && given_value.is_none() {
+                options.guessed.insert(spec.id.clone());
             }
-            let value = match (given.get(&spec.id), &spec.default) {
+            if !spec.infer.is_empty() && given_value.is_none() {
+                // The files may tell; without a default it stays unset until `infer`.
+                options.pending.insert(spec.id.clone());
+            }
+            let value = match (given_value, &spec.default) {
                 (Some(value), _) | (None, Some(value)) => convert(spec, value)
                     .map_err(|message| format!("option {}: {message}", spec.id))?,
-                (None, None) => {
-                    return Err(format!(
-                        "pack {} needs option {} ({}){}",
-                        pack.id(),
-                        spec.id,
-                        spec.description,
-                        if spec.choices.is_empty() {
-                            String::new()
-                        } else {
-                            format!("; one of {}", spec.choices.join(", "))
-                        }
-                    ));
-                }
+                (None, None) if !spec.infer.is_empty() => continue,
+                (None, None) => return Err(needs(pack, spec)),
             };
-            values.insert(spec.id.clone(), value);
+            options.values.insert(spec.id.clone(), value);
         }
-        Ok(Options { values, guessed })
+        Ok(options)
+    }
+
+    /// The options with those the project left to the files taken from what the user's files show
+    /// (`infer`): a value that one rule or more point to, and none other, is taken, and said once
+    /// as info unless it is the default anyway. When the files point nowhere or both ways, the
+    /// default stands; without one the option must be set, which is the error returned.
+    pub fn infer(
+        &self,
+        pack: &Pack,
+        user: &IntegrationUser,
+        holdings: &Holdings<'_>,
+    ) -> Result<Options, String> {
+        let mut options = self.clone();
+        options.pending.clear();
+        for id in &self.pending {
+            let Some(spec) = pack.file.options.iter().find(|spec| &spec.id == id) else {
+                continue;
+            };
+            let found: Vec<(&str, String, Location)> = spec
+                .infer
+                .iter()
+                .filter_map(|rule| {
+                    let (because, location) = rule.holds(self, user, holdings)?;
+                    Some((rule.value.as_str(), because, location))
+                })
+                .collect();
+            let values: BTreeSet<&str> = found.iter().map(|(value, _, _)| *value).collect();
+            if let [value] = values.into_iter().collect::<Vec<_>>()[..] {
+                let because: Vec<&str> = found
+                    .iter()
+                    .map(|(_, because, _)| because.as_str())
+                    .collect();
+                let is_default = spec
+                    .default
+                    .as_ref()
+                    .and_then(toml::Value::as_str)
+                    .is_some_and(|default| default == value);
+                options
+                    .values
+                    .insert(id.clone(), OptionValue::Text(value.to_string()));
+                if !is_default {
+                    options.inferences.push(Inference {
+                        option: id.clone(),
+                        value: value.to_string(),
+                        because: because.join("; "),
+                        location: found[0].2.clone(),
+                    });
+                }
+                continue;
+            }
+            if spec.default.is_some() {
+                continue;
+            }
+            let why = if found.is_empty() {
+                "the integration user's files do not tell which".to_string()
+            } else {
+                format!(
+                    "the integration user's files point to more than one: {}",
+                    found
+                        .iter()
+                        .map(|(value, because, _)| format!("{value} ({because})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(format!("{}, and {why}", needs(pack, spec)));
+        }
+        Ok(options)
+    }
+
+    /// What the engine took from the user's files ([`Options::infer`]).
+    pub fn inferences(&self) -> &[Inference] {
+        &self.inferences
     }
 
     /// Whether option `id` holds names sflint inferred from the vendor's labels (the project left
