@@ -554,6 +554,20 @@ fn an_option_the_files_tell_is_inferred_and_said_once_as_info() {
     );
 }
 
+#[test]
+fn a_least_privilege_chili_piper_user_is_not_warned_for_lacking_modify_all_data() {
+    assert_eq!(
+        pack_findings(&pack_case("chili-piper/compliant")),
+        Vec::<String>::new()
+    );
+    // Only a project that follows the older article's advice is warned.
+    assert!(
+        pack_findings(&pack_case("chili-piper/violating-object-access")).contains(
+            &"warning missing-user-permission chili-piper/events-modify-all-data".to_string()
+        )
+    );
+}
+
 /// Checks a union fixture against its `expected.toml` and returns its findings.
 fn union_case(case: &str) -> Vec<Finding> {
     let dir = fixtures_root().join("union").join(case);
