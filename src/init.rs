@@ -326,7 +326,7 @@ fn required_options(pack: &Pack) -> impl Iterator<Item = &OptionSpec> {
     pack.file
         .options
         .iter()
-        .filter(|option| option.default.is_none())
+        .filter(|option| !option.may_be_left_unset())
 }
 
 /// `pack X needs option Y (what it is); one of a, b`.
@@ -1099,7 +1099,7 @@ fn check_declarations(
         }
         for spec in &pack.file.options {
             let Some(value) = declaration.options.get(&spec.id) else {
-                if spec.default.is_none() {
+                if !spec.may_be_left_unset() {
                     return Err(format!(
                         "{context}: {}: add --option {}=VALUE",
                         needs_option(&pack, spec),

@@ -107,12 +107,15 @@ fn yes_declares_the_act_on_user_found_and_checks_the_project_with_it() {
             "{LISTING}\
 sflint: left out, for want of a pack: Integration User, Reporting_Bot (declare them with --integration NAME=PACK)
 sflint: wrote sflint.toml with Act-On (act-on); checking the project with it:
+sflint: sflint.toml is written; the findings above are the project's to fix (`sflint check` shows them with their source, `sflint rule ID` explains each)
 "
         )
     );
+    // Act-On's Account 'Active' field is a custom field with no default name: not checked, said once.
     assert_eq!(
         result.stdout,
-        "No findings in 5 components (5 files, 1 integration user).\n"
+        "force-app/main/default/permissionsets/ActOn_Integration.permissionset-meta.xml:2:1: info unverifiable-requirement option account_active_field of integration user Act-On is not set, so the Account 'Active' field Act-On recommends reading is not checked (it is a custom field: name yours) [Act-On / act-on/option-account-active-field]\n\
+         Found 1 info in 5 components (5 files, 1 integration user).\n"
     );
     assert_eq!(
         written(dir.path()).unwrap(),
@@ -185,9 +188,10 @@ subscribe_actions = false
     assert_eq!(
         result.stdout,
         format!(
-            "{profile}:2:1: error missing-object-access integration user Ampersand lacks Read, View All Records, View All Fields on Account (no access) [Ampersand / ampersand/read-objects]
+            "force-app/main/default/permissionsets/ActOn_Integration.permissionset-meta.xml:2:1: info unverifiable-requirement option account_active_field of integration user Act-On is not set, so the Account 'Active' field Act-On recommends reading is not checked (it is a custom field: name yours) [Act-On / act-on/option-account-active-field]
+{profile}:2:1: error missing-object-access integration user Ampersand lacks Read, View All Records, View All Fields on Account (no access) [Ampersand / ampersand/read-objects]
 {profile}:2:1: error profile-required Ampersand needs profile Minimum Access - API Only Integrations or Salesforce API Only System Integrations; integration user Ampersand has profile Integration User [Ampersand / ampersand/integration-profile]
-Found 2 errors in 5 components (5 files, 2 integration users).
+Found 2 errors and 1 info in 5 components (5 files, 2 integration users).
 "
         )
     );
@@ -414,8 +418,9 @@ variant = \"classic-destination\"
     );
     assert_eq!(
         result.stdout,
-        "force-app/main/default/profiles/Integration User.profile-meta.xml:2:1: warning profile-required Segment needs profile Admin; integration user Integration User has profile Integration User [Integration User / segment/destination-system-administrator]\n\
-         Found 1 warning in 5 components (5 files, 2 integration users).\n"
+        "force-app/main/default/permissionsets/ActOn_Integration.permissionset-meta.xml:2:1: info unverifiable-requirement option account_active_field of integration user Act-On is not set, so the Account 'Active' field Act-On recommends reading is not checked (it is a custom field: name yours) [Act-On / act-on/option-account-active-field]\n\
+         force-app/main/default/profiles/Integration User.profile-meta.xml:2:1: warning profile-required Segment needs profile Admin; integration user Integration User has profile Integration User [Integration User / segment/destination-system-administrator]\n\
+         Found 1 warning and 1 info in 5 components (5 files, 2 integration users).\n"
     );
 }
 

@@ -568,6 +568,21 @@ fn a_least_privilege_chili_piper_user_is_not_warned_for_lacking_modify_all_data(
     );
 }
 
+#[test]
+fn an_option_without_a_default_left_unset_means_not_checked_said_once() {
+    // The org has no Account 'Active' field and the project names none: not checked, one info.
+    assert_eq!(
+        pack_findings(&pack_case("act-on/compliant")),
+        ["info unverifiable-requirement act-on/option-account-active-field"]
+    );
+    // Named, it is checked like any field (and readable here).
+    assert!(
+        !pack_findings(&pack_case("act-on/violating-field-access"))
+            .iter()
+            .any(|finding| finding.contains("option-account-active-field"))
+    );
+}
+
 /// Checks a union fixture against its `expected.toml` and returns its findings.
 fn union_case(case: &str) -> Vec<Finding> {
     let dir = fixtures_root().join("union").join(case);

@@ -163,6 +163,7 @@ pub fn check(
         .collect();
     let mut out = Vec::new();
     inferred_options(&scope, &mut out);
+    unset_options(&scope, &requirements, &mut out);
     for requirement in &requirements {
         let evaluation = if scope.on_profile() && requirement.kind.about_grants() {
             let on_profile = evaluate(requirement, &scope, &profile_only);
@@ -206,6 +207,35 @@ fn inferred_options(scope: &Scope<'_, '_>, out: &mut Vec<Diagnostic>) {
             scope.vendor()
         ))
         .with_element(format!("{requirement}/{}", inference.value));
+        diagnostic.origin = Some(scope.origin(requirement));
+        out.push(diagnostic);
+    }
+}
+
+/// The options the project left unset that may be, once each, as info saying what is not checked,
+/// when an applicable requirement would have read them.
+fn unset_options(scope: &Scope<'_, '_>, requirements: &[&Requirement], out: &mut Vec<Diagnostic>) {
+    for (option, unchecked) in scope.options().unset() {
+        if !requirements
+            .iter()
+            .any(|requirement| requirement.kind.option() == Some(option))
+        {
+            continue;
+        }
+        let requirement = option_requirement_id(scope.pack(), option);
+        let mut diagnostic = Diagnostic::new(
+            RuleId::UnverifiableRequirement,
+            Severity::Info,
+            locate(scope, &Target::Permission),
+            format!(
+                "option {option} of {} is not set, so {unchecked}",
+                scope.subject()
+            ),
+        )
+        .with_help(format!(
+            "Set {option} in the integration's options to have it checked."
+        ))
+        .with_element(requirement.clone());
         diagnostic.origin = Some(scope.origin(requirement));
         out.push(diagnostic);
     }

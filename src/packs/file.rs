@@ -375,6 +375,15 @@ pub fn validate(file: &PackFile, inherited: &[OptionSpec]) -> Result<(), PackErr
                 )));
             }
         }
+        if option.when_unset.is_some()
+            && (option.default.is_some()
+                || !matches!(option.kind, OptionKind::String | OptionKind::List))
+        {
+            return Err(PackError::new(format!(
+                "option {:?}: `when_unset` is for a string or list option without a default",
+                option.id
+            )));
+        }
         if !option.infer.is_empty() && option.kind != OptionKind::Choice {
             return Err(PackError::new(format!(
                 "option {:?}: only a choice option can be inferred from the files",

@@ -60,7 +60,7 @@ pub fn requirement_ids(pack: &Pack, catalog: &Catalog) -> Vec<String> {
         .file
         .options
         .iter()
-        .filter(|option| !option.infer.is_empty())
+        .filter(|option| !option.infer.is_empty() || option.when_unset.is_some())
     {
         ids.push(super::evaluate::option_requirement_id(pack, &option.id));
     }

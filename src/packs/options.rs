@@ -33,6 +33,18 @@ pub struct OptionSpec {
     /// How the project's metadata tells the value when the project does not set it.
     #[serde(default)]
     pub infer: Vec<InferRule>,
+    /// The option may be left unset (it has no default): then what it names is not checked, which
+    /// this says (`the Account 'Active' field is not checked`), once, as info.
+    #[serde(default)]
+    pub when_unset: Option<String>,
+}
+
+impl OptionSpec {
+    /// Whether a project may leave it out of its declaration: it has a default, or says what is
+    /// not checked without it (`when_unset`).
+    pub fn may_be_left_unset(&self) -> bool {
+        self.default.is_some() || self.when_unset.is_some()
+    }
 }
 
 /// A value an option takes when the integration user's files show it: the rule holds when every
@@ -176,6 +188,8 @@ pub struct Options {
     pending: BTreeSet<String>,
     /// What [`Options::infer`] took from the files.
     inferences: Vec<Inference>,
+    /// Options the project left unset that may be (`when_unset`), with what is then not checked.
+    unset: BTreeMap<String, String>,
 }
 
 impl Options {
@@ -201,6 +215,11 @@ impl Options {
         for id in &self.pending {
             if !self.values.contains_key(id) {
                 shown.push((id.clone(), "(inferred from the files)".to_string()));
+            }
+        }
+        for (id, value) in &mut shown {
+            if self.unset.contains_key(id.as_str()) {
+                *value = "(not set)".to_string();
             }
         }
         shown.sort();
@@ -372,6 +391,14 @@ impl Options {
                 (Some(value), _) | (None, Some(value)) => convert(spec, value)
                     .map_err(|message| format!("option {}: {message}", spec.id))?,
                 (None, None) if !spec.infer.is_empty() => continue,
+                (None, None) if spec.when_unset.is_some() => {
+                    let unchecked = spec.when_unset.clone().unwrap_or_default();
+                    options.unset.insert(spec.id.clone(), unchecked);
+                    match spec.kind {
+                        OptionKind::List => OptionValue::List(Vec::new()),
+                        _ => OptionValue::Text(String::new()),
+                    }
+                }
                 (None, None) => return Err(needs(pack, spec)),
             };
             options.values.insert(spec.id.clone(), value);
@@ -450,6 +477,13 @@ impl Options {
     /// What the engine took from the user's files ([`Options::infer`]).
     pub fn inferences(&self) -> &[Inference] {
         &self.inferences
+    }
+
+    /// The options the project left unset that may be, each with what is then not checked.
+    pub fn unset(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.unset
+            .iter()
+            .map(|(id, unchecked)| (id.as_str(), unchecked.as_str()))
     }
 
     /// Whether option `id` holds names sflint inferred from the vendor's labels (the project left

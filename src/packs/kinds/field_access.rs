@@ -165,7 +165,9 @@ impl RequirementKind for FieldAccess {
     }
 
     fn option(&self) -> Option<&str> {
-        self.fields_from.as_ref().map(|option| option.get_ref().as_str())
+        self.fields_from
+            .as_ref()
+            .map(|option| option.get_ref().as_str())
     }
 
     fn fields(&self) -> (&[String], Option<&str>) {

@@ -91,6 +91,8 @@ impl RequirementKind for FieldCount {
     }
 
     fn option(&self) -> Option<&str> {
-        self.objects_from.as_ref().map(|option| option.get_ref().as_str())
+        self.objects_from
+            .as_ref()
+            .map(|option| option.get_ref().as_str())
     }
 }

@@ -138,7 +138,9 @@ impl RequirementKind for ObjectAccessKind {
     }
 
     fn option(&self) -> Option<&str> {
-        self.objects_from.as_ref().map(|option| option.get_ref().as_str())
+        self.objects_from
+            .as_ref()
+            .map(|option| option.get_ref().as_str())
     }
 
     fn needs(&self, scope: &Scope<'_, '_>, needs: &mut Needs) {
