@@ -583,6 +583,31 @@ fn an_option_without_a_default_left_unset_means_not_checked_said_once() {
     );
 }
 
+#[test]
+fn lumary_reports_the_unchecked_message_event_fields_and_requires_its_record_types() {
+    let findings = pack_findings(&pack_case("lumary/violating-record-type"));
+    // The same hidden record type: a warning under the inferred name, an error under the project's.
+    assert!(
+        findings.contains(&"warning missing-record-type lumary/message-record-types".to_string())
+    );
+    assert!(
+        findings.contains(&"error missing-record-type lumary/message-record-types".to_string())
+    );
+    // 'Edit Access to all fields' is said, not dropped, when the fields are not named.
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|f| f.ends_with("lumary/option-message-event-fields"))
+            .count(),
+        2
+    );
+    assert!(
+        !pack_findings(&pack_case("lumary/compliant"))
+            .iter()
+            .any(|f| f.ends_with("lumary/option-message-event-fields"))
+    );
+}
+
 /// Checks a union fixture against its `expected.toml` and returns its findings.
 fn union_case(case: &str) -> Vec<Finding> {
     let dir = fixtures_root().join("union").join(case);
