@@ -253,6 +253,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
 
+    /// Of repeated entries that grant different access, the fix keeps the first as written, or the
+    /// first widened to grant what any of them grants.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = crate::fix::KeepDuplicate::First)]
+    pub keep_duplicate: crate::fix::KeepDuplicate,
+
     /// Exit with 2 when nothing was linted: no permission file found and no integration user
     /// checked (a CI job pointed at the wrong directory).
     #[arg(long)]
@@ -486,6 +491,7 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         pack_options: args.pack_options.clone(),
         baseline: args.baseline.clone(),
         excerpts: args.format.unwrap_or(Format::Human) == Format::Human,
+        keep_duplicate: args.keep_duplicate,
     };
     let workspace = Workspace::load(&options);
     if args.show_files || args.show_settings {

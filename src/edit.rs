@@ -8,6 +8,7 @@
 //! indentation) with a streaming pass, separate from the model: the model keeps what rules reason
 //! about, this keeps where things are written.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use quick_xml::Reader;
@@ -50,34 +51,34 @@ pub fn apply(text: &str, mut edits: Vec<Edit>) -> (String, usize) {
 
 /// One element directly inside the root, or inside an entry.
 #[derive(Debug, Clone)]
-pub struct Element {
+pub struct Element<'a> {
     /// The local name (without a namespace prefix).
-    pub name: String,
+    pub name: &'a str,
     /// From `<` of the start tag to the end of the end tag.
     pub range: Range<usize>,
     /// Where the element's line starts, when only whitespace stands before it on its line.
     pub line_start: Option<usize>,
     /// The element's text, for an element holding only text.
-    pub text: Option<String>,
+    pub text: Option<Cow<'a, str>>,
     /// The range of that text (between the tags).
     pub text_range: Option<Range<usize>>,
     /// The elements inside it (one level).
-    pub children: Vec<Element>,
+    pub children: Vec<Element<'a>>,
     /// Just after the start tag; the end for an empty element.
     pub open_end: usize,
     /// Where the end tag starts; the end for an empty element.
     pub close_start: usize,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// The child named `name`.
-    pub fn child(&self, name: &str) -> Option<&Element> {
+    pub fn child(&self, name: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|child| child.name == name)
     }
 
     /// The text of the entry's key field (`<name>` of a user permission, `<object>`, `<field>`).
     pub fn key(&self) -> Option<&str> {
-        key_field(&self.name)
+        key_field(self.name)
             .and_then(|field| self.child(field))
             .and_then(|child| child.text.as_deref())
     }
@@ -117,28 +118,28 @@ pub fn canonical_order(
 
 /// The structure of a metadata file, as edits need it.
 #[derive(Debug, Clone)]
-pub struct Layout {
+pub struct Layout<'a> {
     /// The root's qualified name prefix (`md:` or empty), used for new elements.
     pub prefix: String,
     /// Just after the root's start tag.
     pub root_open_end: usize,
     /// The root's end tag.
     pub root_close: Range<usize>,
-    pub children: Vec<Element>,
+    pub children: Vec<Element<'a>>,
     /// `\r\n` or `\n`, as most lines of the file end.
     pub newline: &'static str,
     /// The indentation of one level (four spaces, a tab, ...), as the file writes it.
     pub indent: String,
 }
 
-impl Layout {
+impl<'a> Layout<'a> {
     /// Reads the structure of `text`, or `None` for a file that is not well-formed.
-    pub fn read(text: &str) -> Option<Layout> {
+    pub fn read(text: &'a str) -> Option<Layout<'a>> {
         let mut reader = Reader::from_str(text);
         reader.config_mut().check_end_names = true;
         // (element, depth) being built; depth 1 = root's child, 2 = an entry's field.
-        let mut stack: Vec<Element> = Vec::new();
-        let mut root: Option<(String, usize)> = None;
+        let mut stack: Vec<Element<'a>> = Vec::new();
+        let mut root: Option<(&'a str, usize)> = None;
         let mut children = Vec::new();
         loop {
             let start = reader.buffer_position() as usize;
@@ -146,13 +147,13 @@ impl Layout {
             let end = reader.buffer_position() as usize;
             match event {
                 Event::Start(tag) => {
-                    let qualified = tag.name().as_ref().to_string();
+                    let qualified = tag_name(text, start, tag.name().as_ref().len());
                     if root.is_none() {
                         root = Some((qualified, end));
                         continue;
                     }
                     stack.push(Element {
-                        name: local(&qualified).to_string(),
+                        name: local(qualified),
                         range: start..end,
                         line_start: line_start(text, start),
                         text: None,
@@ -163,14 +164,14 @@ impl Layout {
                     });
                 }
                 Event::Empty(tag) => {
-                    let qualified = tag.name().as_ref().to_string();
+                    let qualified = tag_name(text, start, tag.name().as_ref().len());
                     // An empty root element has no entries to edit.
                     root.as_ref()?;
                     let element = Element {
-                        name: local(&qualified).to_string(),
+                        name: local(qualified),
                         range: start..end,
                         line_start: line_start(text, start),
-                        text: Some(String::new()),
+                        text: Some(Cow::Borrowed("")),
                         text_range: Some(end..end),
                         children: Vec::new(),
                         open_end: end,
@@ -182,12 +183,20 @@ impl Layout {
                     }
                 }
                 Event::Text(content) => {
+                    // Whitespace between tags is not a value: skipping it spares an allocation per
+                    // line; whitespace after a value's first piece belongs to it.
+                    let blank = content.as_ref().bytes().all(|b| b.is_ascii_whitespace());
                     if let Some(open) = stack.last_mut()
                         && open.children.is_empty()
+                        && !(blank && open.text.is_none())
                     {
-                        let decoded = content.into_inner().into_owned();
-                        let piece = open.text.get_or_insert_with(String::new);
-                        piece.push_str(&decoded);
+                        // Entities come as their own events, so a text event is its raw text.
+                        drop(content);
+                        let piece = &text[start..end];
+                        match &mut open.text {
+                            None => open.text = Some(Cow::Borrowed(piece)),
+                            Some(value) => value.to_mut().push_str(piece),
+                        }
                         let range = open.text_range.get_or_insert(start..end);
                         range.end = end;
                     }
@@ -203,7 +212,10 @@ impl Layout {
                             "apos" => '\'',
                             _ => reference.resolve_char_ref().ok().flatten()?,
                         };
-                        open.text.get_or_insert_with(String::new).push(resolved);
+                        open.text
+                            .get_or_insert(Cow::Borrowed(""))
+                            .to_mut()
+                            .push(resolved);
                         let range = open.text_range.get_or_insert(start..end);
                         range.end = end;
                     }
@@ -216,7 +228,7 @@ impl Layout {
                             element.text = None;
                             element.text_range = None;
                         } else if element.text.is_none() {
-                            element.text = Some(String::new());
+                            element.text = Some(Cow::Borrowed(""));
                             element.text_range = Some(start..start);
                         }
                         match stack.last_mut() {
@@ -226,6 +238,7 @@ impl Layout {
                     }
                     None => {
                         let (qualified, root_open_end) = root?;
+                        let qualified = qualified.to_string();
                         let prefix = qualified
                             .split_once(':')
                             .map(|(prefix, _)| format!("{prefix}:"))
@@ -253,7 +266,7 @@ impl Layout {
     }
 
     /// The child of the root at `offset` (the entry a span of the model points into).
-    pub fn entry_at(&self, offset: usize) -> Option<&Element> {
+    pub fn entry_at(&self, offset: usize) -> Option<&Element<'a>> {
         self.children
             .iter()
             .find(|child| child.range.start <= offset && offset < child.range.end)
@@ -279,7 +292,7 @@ impl Layout {
         let after = self
             .children
             .iter()
-            .find(|child| canonical_order(&child.name, child.key(), kind, key).is_gt());
+            .find(|child| canonical_order(child.name, child.key(), kind, key).is_gt());
         match after {
             // Before the first element that sorts after it, on a line of its own.
             Some(next) => match next.line_start {
@@ -347,10 +360,7 @@ impl Layout {
         let p = &self.prefix;
         let xml = format!("<{p}{field}>{}</{p}{field}>", escape_text(value));
         let nl = self.newline;
-        let after = entry
-            .children
-            .iter()
-            .find(|child| child.name.as_str() > field);
+        let after = entry.children.iter().find(|child| child.name > field);
         let indent = entry
             .children
             .iter()
@@ -447,9 +457,17 @@ pub fn xml_error(text: &str) -> (usize, String) {
 /// The line break most lines of `text` end with: `\r\n`, `\n` or a lone `\r`; none for a file on
 /// one line, whose new elements then stay on that line.
 fn newline_of(text: &str) -> &'static str {
-    let crlf = text.matches("\r\n").count();
-    let lf = text.matches('\n').count() - crlf;
-    let cr = text.matches('\r').count() - crlf;
+    let (mut crlf, mut lf, mut cr) = (0usize, 0usize, 0usize);
+    let bytes = text.as_bytes();
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        match bytes[at] {
+            b'\n' if at > 0 && bytes[at - 1] == b'\r' => crlf += 1,
+            b'\n' => lf += 1,
+            _ => cr += 1,
+        }
+    }
+    // Each CR LF was also counted as a lone CR.
+    let cr = cr - crlf;
     if crlf == 0 && lf == 0 && cr == 0 {
         ""
     } else if crlf >= lf && crlf >= cr {
@@ -490,6 +508,11 @@ fn indent_unit(text: &str, children: &[Element]) -> String {
         .unwrap_or_else(|| "    ".to_string())
 }
 
+/// The name of the tag starting at `start` (after its `<`), borrowed from the text.
+fn tag_name(text: &str, start: usize, len: usize) -> &str {
+    text.get(start + 1..start + 1 + len).unwrap_or("")
+}
+
 fn local(qualified: &str) -> &str {
     qualified
         .rsplit_once(':')
@@ -518,7 +541,7 @@ mod tests {
         let names: Vec<(&str, Option<&str>)> = layout
             .children
             .iter()
-            .map(|child| (child.name.as_str(), child.key()))
+            .map(|child| (child.name, child.key()))
             .collect();
         assert_eq!(
             names,

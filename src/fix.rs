@@ -85,6 +85,16 @@ impl Fix {
 /// permission another depends on), and a loop that does not settle must still end.
 const MAX_PASSES: usize = 5;
 
+/// Which entry the fix of conflicting repeated entries keeps (`--keep-duplicate`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeepDuplicate {
+    /// The first, as written; the access the later entries add is lost.
+    #[default]
+    First,
+    /// The first, widened to everything any of them grants.
+    Widest,
+}
+
 /// Files a run changed: each one's bytes before and after (a byte order mark kept).
 pub type Changed = BTreeMap<Arc<FilePath>, (Vec<u8>, Vec<u8>)>;
 

@@ -149,7 +149,7 @@ enum Sort {
 struct Siblings<'a> {
     open_end: usize,
     close_start: usize,
-    children: &'a [Element],
+    children: &'a [Element<'a>],
     depth: usize,
     sort: Sort,
 }
@@ -180,7 +180,7 @@ fn arrange(text: &str, siblings: Siblings<'_>, unit: Option<&str>, out: &mut Str
     }
     match sort {
         Sort::Elements => chunks.sort_by(|a, b| compare_elements(a.0, b.0)),
-        Sort::Fields => chunks.sort_by(|a, b| a.0.name.cmp(&b.0.name)),
+        Sort::Fields => chunks.sort_by(|a, b| a.0.name.cmp(b.0.name)),
         Sort::Keep => {}
     }
     for (child, start, end) in chunks {
@@ -216,7 +216,7 @@ fn write_element(
         return;
     }
     out.push_str(&text[element.range.start..element.open_end]);
-    let sort = if depth == 1 && key_field(&element.name).is_some() {
+    let sort = if depth == 1 && key_field(element.name).is_some() {
         Sort::Fields
     } else {
         Sort::Keep
@@ -240,7 +240,7 @@ fn write_element(
 /// (and ties) keep their order.
 fn compare_elements(a: &Element, b: &Element) -> Ordering {
     a.name
-        .cmp(&b.name)
+        .cmp(b.name)
         .then_with(|| a.key().map(str::trim).cmp(&b.key().map(str::trim)))
         .then_with(|| {
             if a.name == "layoutAssignments" {

@@ -171,6 +171,7 @@ struct Linted {
 fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> Linted {
     let context = checks::Context {
         catalog: Catalog::get(),
+        keep_duplicate: workspace.keep_duplicate,
     };
     let units: Vec<(LoadedUnit, Vec<Diagnostic>, bool)> = pool.run(|| {
         workspace
@@ -439,18 +440,18 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
             continue;
         }
         // Options the project left to the files are read from what the user holds.
-        let options = match integration
-            .options
-            .infer(&integration.pack, &integration.user, holdings)
-        {
-            Ok(options) => options,
-            Err(message) => {
-                out_problems.push(
-                    integration.option_problem(workspace.config_path.clone(), &message),
-                );
-                continue;
-            }
-        };
+        let options =
+            match integration
+                .options
+                .infer(&integration.pack, &integration.user, holdings)
+            {
+                Ok(options) => options,
+                Err(message) => {
+                    out_problems
+                        .push(integration.option_problem(workspace.config_path.clone(), &message));
+                    continue;
+                }
+            };
         out.checked += 1;
         out.findings.extend(crate::packs::evaluate::check(
             &integration.pack,
@@ -546,13 +547,26 @@ fn grant_key(finding: &Diagnostic) -> Option<GrantKey> {
     })
 }
 
-/// Keys of the grants an integration's finding speaks for.
+/// Keys of the grants an integration's finding speaks for: its own, and, for one that speaks for
+/// several grants of an allowed profile (View All Data, Modify All Data, ...), its related places.
 fn replacing(findings: &[Diagnostic]) -> HashSet<GrantKey> {
-    findings
-        .iter()
-        .filter(|finding| finding.origin.is_some())
-        .filter_map(grant_key)
-        .collect()
+    let mut keys = HashSet::new();
+    for finding in findings.iter().filter(|finding| finding.origin.is_some()) {
+        let Some(key) = grant_key(finding) else {
+            continue;
+        };
+        keys.insert(key);
+        for related in &finding.related {
+            for rule in [RuleId::ViewAllData, RuleId::ModifyAllData] {
+                keys.insert((
+                    rule,
+                    related.location.path.fs.clone(),
+                    related.location.span.start,
+                ));
+            }
+        }
+    }
+    keys
 }
 
 /// Sorts the findings into report order and drops repeats. An integration's `view-all-data` or

@@ -7,6 +7,7 @@
 //! file, `.forceignore`, directory walks, pack files, the baseline) and the only one that knows the
 //! working directory: every file is named here once, with the path reports show.
 
+use crate::fix::KeepDuplicate;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,8 @@ pub struct WorkspaceOptions {
     pub baseline: Option<PathBuf>,
     /// Keep the source lines around each finding, for a report that shows them.
     pub excerpts: bool,
+    /// Which of conflicting repeated entries the (unsafe) fix keeps.
+    pub keep_duplicate: KeepDuplicate,
 }
 
 impl WorkspaceOptions {
@@ -62,6 +65,7 @@ impl WorkspaceOptions {
             pack_options: Vec::new(),
             baseline: None,
             excerpts: false,
+            keep_duplicate: KeepDuplicate::First,
         }
     }
 }
@@ -109,6 +113,8 @@ pub struct Workspace {
     pub threads: Option<usize>,
     /// Keep the source lines around each finding.
     pub excerpts: bool,
+    /// Which of conflicting repeated entries the (unsafe) fix keeps.
+    pub keep_duplicate: KeepDuplicate,
     /// What went wrong while setting up; the run still lints what it can.
     pub problems: Vec<Problem>,
 }
@@ -256,6 +262,7 @@ impl Workspace {
             baseline,
             threads: options.threads,
             excerpts: options.excerpts,
+            keep_duplicate: options.keep_duplicate,
             problems,
         }
     }
@@ -277,6 +284,7 @@ impl Workspace {
             baseline: None,
             threads: options.threads,
             excerpts: options.excerpts,
+            keep_duplicate: options.keep_duplicate,
             problems: vec![problem],
         }
     }

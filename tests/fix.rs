@@ -140,3 +140,141 @@ fn fix_never_writes_through_a_link() {
             .is_symlink()
     );
 }
+
+/// `--keep-duplicate widest` merges what a conflicting repeat adds into the first entry.
+#[test]
+fn widest_keeps_the_first_entry_widened_to_what_the_repeat_adds() {
+    let text = "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Ops</label>\n    <objectPermissions>\n        <allowCreate>false</allowCreate>\n        <allowRead>true</allowRead>\n        <object>Lead</object>\n    </objectPermissions>\n    <objectPermissions>\n        <allowCreate>true</allowCreate>\n        <allowRead>true</allowRead>\n        <allowEdit>true</allowEdit>\n        <object>Lead</object>\n    </objectPermissions>\n</PermissionSet>\n";
+    let dir = project(text);
+    let json = run(
+        dir.path(),
+        &["check", "--format", "json", "--keep-duplicate", "widest"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        report["diagnostics"][0]["fix"],
+        serde_json::json!({"safety": "unsafe", "title": "Remove this entry and set <allowCreate>, <allowEdit> to true in the first."})
+    );
+    let fixed = run(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--keep-duplicate",
+            "widest",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(fixed.stderr, "sflint: fixed 1 finding in 1 file\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(SET)).unwrap(),
+        "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Ops</label>\n    <objectPermissions>\n        <allowCreate>true</allowCreate>\n        <allowEdit>true</allowEdit>\n        <allowRead>true</allowRead>\n        <object>Lead</object>\n    </objectPermissions>\n</PermissionSet>\n"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// (rule, element, fix safety) of every finding in the project at `dir`.
+fn findings_with_fixes(dir: &Path) -> Vec<(String, String, Option<String>)> {
+    let json = run(
+        dir,
+        &["check", "--format", "json", "--keep-duplicate", "widest"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let element = format!("{}:{}", d["path"].as_str().unwrap(), d["message"]);
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                element,
+                d["fix"]["safety"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+/// Every failing rule fixture, fixed with unsafe fixes too: no finding that carried a fix is left,
+/// a second fix changes nothing, and the rules whose fixtures carry fixes are exactly those whose
+/// doc has a "## Fix" section.
+#[test]
+fn every_fix_in_the_rule_fixtures_resolves_its_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut fixing_rules = std::collections::BTreeSet::new();
+    let mut rules: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    rules.sort();
+    for rule in rules {
+        let fail = rule.join("fail");
+        if !fail.is_dir() {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fail, dir.path());
+        let before = findings_with_fixes(dir.path());
+        let fixable: Vec<_> = before.iter().filter(|(_, _, fix)| fix.is_some()).collect();
+        for (rule, _, _) in &fixable {
+            fixing_rules.insert(rule.clone());
+        }
+        let args = [
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--keep-duplicate",
+            "widest",
+            "--format",
+            "concise",
+        ];
+        let fixed = run(dir.path(), &args);
+        assert!(
+            !fixed.stderr.contains("not fixed"),
+            "{}: {}",
+            rule.display(),
+            fixed.stderr
+        );
+        let after = findings_with_fixes(dir.path());
+        for finding in &fixable {
+            assert!(
+                !after
+                    .iter()
+                    .any(|left| left.0 == finding.0 && left.1 == finding.1),
+                "{}: still reported after fixing: {:?}\n{}",
+                rule.display(),
+                finding,
+                fixed.stdout
+            );
+        }
+        assert!(
+            after.iter().all(|(_, _, fix)| fix.is_none()),
+            "{}: fixes left after fixing: {:?}",
+            rule.display(),
+            after
+        );
+        let again = run(dir.path(), &args);
+        assert_eq!(again.stderr, "sflint: fixed 0 findings in 0 files\n");
+    }
+    let documented: std::collections::BTreeSet<String> = sflint::registry::RuleId::ALL
+        .iter()
+        .map(|rule| rule.meta())
+        .filter(|meta| meta.doc.contains("## Fix"))
+        .map(|meta| meta.id.to_string())
+        .collect();
+    assert_eq!(fixing_rules, documented);
+}

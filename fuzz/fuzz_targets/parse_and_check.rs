@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
     });
     let context = Context {
         catalog: Catalog::get(),
+        keep_duplicate: sflint::fix::KeepDuplicate::Widest,
     };
 
     let (suppressions, problems) = sflint::suppress::scan(text, &file, 0);

@@ -4,10 +4,10 @@ use rustc_hash::FxHashMap;
 
 use super::{Context, Rule, describe, finding};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::fix::{Change, Fix, Safety};
-use crate::model::Component;
+use crate::fix::{Change, Fix, KeepDuplicate, Safety};
+use crate::model::{Component, ObjectFlag};
 use crate::registry::RuleId;
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 
 pub struct DuplicateEntry;
 
@@ -18,90 +18,175 @@ impl Rule for DuplicateEntry {
         RULE
     }
 
-    fn check(&self, component: &Component, _: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(container) = component.permissions() else {
             return;
         };
         let grants = &container.grants;
-        // Each entry: its key, the key's span, and what it grants (to tell an exact repeat from
-        // a conflicting one).
-        let mut report =
-            |kind: &str, noun: &str, entries: &mut dyn Iterator<Item = (&str, Span, String)>| {
-                let entries: Vec<(&str, Span, String)> = entries.collect();
-                let grants: FxHashMap<u32, &str> = entries
-                    .iter()
-                    .map(|(_, span, grant)| (span.start, grant.as_str()))
-                    .collect();
-                for (key, earlier, span) in
-                    duplicates(&mut entries.iter().map(|(k, s, _)| (*k, *s)))
-                {
-                    let exact = grants.get(&earlier.start) == grants.get(&span.start);
-                    // An exact repeat goes without changing what is granted; of conflicting entries
-                    // the first is kept, which may grant less than the later one.
-                    let fix = if exact {
-                        Fix::new(Safety::Safe, "Remove this repeat of an earlier entry.")
-                    } else {
-                        Fix::new(
-                            Safety::Unsafe,
-                            "Remove this entry and keep the first, whose access differs.",
-                        )
-                    }
-                    .change(
-                        component.path(span),
-                        Change::RemoveEntry { entry: span.start },
-                    );
-                    out.push(
-                        finding(
-                            RULE,
-                            component,
-                            span,
-                            format!(
-                                "{noun} {key} is listed more than once in {}",
-                                describe(component)
-                            ),
-                        )
-                        .with_help("Keep one entry and merge the access it should grant into it.")
-                        .with_related(
-                            Location::new(component.path(earlier), earlier),
-                            "first listed here",
-                        )
-                        .with_element(format!("{kind}/{key}"))
-                        .with_fix(fix),
-                    );
-                }
-            };
+        let keep = context.keep_duplicate;
+        let mut report = |kind: &str, noun: &str, entries: Vec<Entry<'_>>| {
+            let by_key_start: FxHashMap<u32, &Entry<'_>> = entries
+                .iter()
+                .map(|entry| (entry.key_span.start, entry))
+                .collect();
+            let keys = &mut entries.iter().map(|entry| (entry.key, entry.key_span));
+            for (key, earlier, span) in duplicates(keys) {
+                let (first, repeat) = (by_key_start[&earlier.start], by_key_start[&span.start]);
+                let fix = repeat_fix(component, first, repeat, keep);
+                out.push(
+                    finding(
+                        RULE,
+                        component,
+                        span,
+                        format!(
+                            "{noun} {key} is listed more than once in {}",
+                            describe(component)
+                        ),
+                    )
+                    .with_help("Keep one entry and merge the access it should grant into it.")
+                    .with_related(
+                        Location::new(component.path(earlier), earlier),
+                        "first listed here",
+                    )
+                    .with_element(format!("{kind}/{key}"))
+                    .with_fix(fix),
+                );
+            }
+        };
         report(
             "userPermissions",
             "user permission",
-            &mut grants
+            grants
                 .user_permissions
                 .iter()
-                .map(|e| (e.name.value.as_str(), e.name.span, e.enabled.to_string())),
+                .map(|e| Entry::new(&e.name, vec![("enabled", e.enabled)]))
+                .collect(),
         );
         report(
             "objectPermissions",
             "object",
-            &mut grants
+            grants
                 .object_permissions
                 .iter()
-                .map(|e| (e.object.value.as_str(), e.object.span, e.access.describe())),
+                .map(|e| {
+                    let flags = ObjectFlag::ALL
+                        .iter()
+                        .map(|flag| (flag.element(), e.access.contains(*flag)))
+                        .collect();
+                    Entry::new(&e.object, flags)
+                })
+                .collect(),
         );
         report(
             "fieldPermissions",
             "field",
-            &mut grants.field_permissions.iter().map(|e| {
-                let grant = format!("{} {}", e.readable, e.editable);
-                (e.field.value.as_str(), e.field.span, grant)
-            }),
+            grants
+                .field_permissions
+                .iter()
+                .map(|e| {
+                    Entry::new(
+                        &e.field,
+                        vec![("editable", e.editable), ("readable", e.readable)],
+                    )
+                })
+                .collect(),
         );
+        // Widening a record type's visibility is safe to merge; a second default is not.
         report(
             "recordTypeVisibilities",
             "record type",
-            &mut grants.record_type_visibilities.iter().map(|e| {
-                let grant = format!("{} {}", e.visible, e.default);
-                (e.record_type.value.as_str(), e.record_type.span, grant)
-            }),
+            grants
+                .record_type_visibilities
+                .iter()
+                .map(|e| {
+                    let mut entry = Entry::new(&e.record_type, vec![("visible", e.visible)]);
+                    entry.fixed.push(("default", e.default));
+                    entry
+                })
+                .collect(),
         );
+    }
+}
+
+/// One entry as the rule compares them: its key, and the flags it grants.
+struct Entry<'a> {
+    key: &'a str,
+    key_span: Span,
+    /// Flags a merge may widen.
+    flags: Vec<(&'static str, bool)>,
+    /// Flags that tell entries apart but are never merged.
+    fixed: Vec<(&'static str, bool)>,
+}
+
+impl<'a> Entry<'a> {
+    fn new(key: &'a Spanned<String>, flags: Vec<(&'static str, bool)>) -> Entry<'a> {
+        Entry {
+            key: &key.value,
+            key_span: key.span,
+            flags,
+            fixed: Vec::new(),
+        }
+    }
+
+    fn grants_the_same_as(&self, other: &Entry<'_>) -> bool {
+        self.flags == other.flags && self.fixed == other.fixed
+    }
+}
+
+/// An exact repeat goes without changing what is granted (safe). Of conflicting entries the first
+/// is kept as written, or widened to grant what the repeat adds (`--keep-duplicate widest`); both
+/// change access, so both are unsafe.
+fn repeat_fix(
+    component: &Component,
+    first: &Entry<'_>,
+    repeat: &Entry<'_>,
+    keep: KeepDuplicate,
+) -> Fix {
+    let remove = Change::RemoveEntry {
+        entry: repeat.key_span.start,
+    };
+    if first.grants_the_same_as(repeat) {
+        return Fix::new(Safety::Safe, "Remove this repeat of an earlier entry.")
+            .change(component.path(repeat.key_span), remove);
+    }
+    let widened: Vec<&str> = first
+        .flags
+        .iter()
+        .zip(&repeat.flags)
+        .filter(|((_, kept), (_, added))| *added && !*kept)
+        .map(|((name, _), _)| *name)
+        .collect();
+    match keep {
+        KeepDuplicate::Widest if !widened.is_empty() => {
+            let mut fix = Fix::new(
+                Safety::Unsafe,
+                format!(
+                    "Remove this entry and set {} to true in the first.",
+                    widened
+                        .iter()
+                        .map(|name| format!("<{name}>"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .change(component.path(repeat.key_span), remove);
+            for name in widened {
+                fix = fix.change(
+                    component.path(first.key_span),
+                    Change::SetField {
+                        entry: first.key_span.start,
+                        field: name,
+                        value: "true".to_string(),
+                    },
+                );
+            }
+            fix
+        }
+        _ => Fix::new(
+            Safety::Unsafe,
+            "Remove this entry and keep the first, whose access differs.",
+        )
+        .change(component.path(repeat.key_span), remove),
     }
 }
 

@@ -23,6 +23,8 @@ use crate::source::Span;
 /// Everything a built-in rule may consult besides the component itself.
 pub struct Context<'a> {
     pub catalog: &'a Catalog,
+    /// Which of conflicting repeated entries a fix keeps.
+    pub keep_duplicate: crate::fix::KeepDuplicate,
 }
 
 /// A rule that looks at one component at a time.
