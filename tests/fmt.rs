@@ -152,3 +152,85 @@ fn fmt_never_writes_through_a_link() {
             .is_symlink()
     );
 }
+
+/// The `sflint-fmt` hook of `.pre-commit-hooks.yaml`, run by the real `pre-commit` (skipped when it
+/// is not installed, never in CI) with the built binary: it reorders the committed file, fails
+/// once, and passes on the next run.
+#[test]
+fn the_fmt_pre_commit_hook_reorders_and_then_passes() {
+    let available = Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !available {
+        assert!(
+            std::env::var_os("SFLINT_REQUIRE_PRE_COMMIT").is_none(),
+            "pre-commit is required here"
+        );
+        eprintln!("skipped: pre-commit is not installed");
+        return;
+    }
+    let hooks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    let hook = hooks
+        .split("- id: ")
+        .find(|section| section.starts_with("sflint-fmt\n"))
+        .expect("the sflint-fmt hook");
+    let field = |name: &str| -> String {
+        hook.lines()
+            .find_map(|line| line.trim().strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("the hook has no {name}"))
+            .to_string()
+    };
+    let entry = field("entry").replacen("sflint", env!("CARGO_BIN_EXE_sflint"), 1);
+    let args: serde_json::Value = serde_json::from_str(&field("args")).unwrap();
+    let files = field("files").trim_matches('\'').to_string();
+    let config = serde_json::json!({"repos": [{"repo": "local", "hooks": [{
+        "id": "sflint-fmt", "name": "sflint fmt", "entry": entry, "args": args, "files": files,
+        "language": "system",
+    }]}]});
+    let dir = project(&[
+        ("Sync.permissionset-meta.xml", UNSORTED),
+        ("Ops.permissionset-meta.xml", CANONICAL),
+    ]);
+    std::fs::write(
+        dir.path().join(".pre-commit-config.yaml"),
+        serde_json::to_string_pretty(&config).unwrap(),
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "--all"]);
+    let pre_commit = || {
+        Command::new("pre-commit")
+            .current_dir(dir.path())
+            .args(["run", "--all-files", "--color", "never"])
+            .env("PRE_COMMIT_HOME", dir.path().join(".pre-commit-cache"))
+            .output()
+            .unwrap()
+    };
+    let first = pre_commit();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(first.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("files were modified by this hook"), "{stdout}");
+    assert_eq!(read(dir.path(), "Sync.permissionset-meta.xml"), SORTED);
+    git(&["add", "--all"]);
+    let second = pre_commit();
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+}
