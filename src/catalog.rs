@@ -480,6 +480,13 @@ mod tests {
         }
         for permission in &catalog.dangerous {
             assert!(catalog.is_known(&permission.name), "{}", permission.name);
+            // Findings say "it {why}": a verb phrase, lower case.
+            assert!(
+                permission.why.starts_with(|c: char| c.is_ascii_lowercase()),
+                "{}: {}",
+                permission.name,
+                permission.why
+            );
         }
         for field in &catalog.objects.no_field_permissions {
             assert!(

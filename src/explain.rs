@@ -351,7 +351,7 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
             e(requirement.source.trim())
         )?;
     }
-    if !pack.file.allows.is_empty() {
+    if !pack.file.allows.is_empty() || !pack.file.allow_profiles.is_empty() {
         writeln!(out)?;
         writeln!(out, "## Allowed although broad")?;
         for allow in &pack.file.allows {
@@ -359,6 +359,15 @@ pub fn show_pack(pack: &crate::packs::Pack, out: &mut dyn Write) -> io::Result<(
                 out,
                 "- {}: \"{}\" ({})",
                 e(allow.permission.get_ref()),
+                e(&allow.why),
+                e(&allow.source)
+            )?;
+        }
+        for allow in &pack.file.allow_profiles {
+            writeln!(
+                out,
+                "- profile {}: \"{}\" ({})",
+                e(&allow.profile),
                 e(&allow.why),
                 e(&allow.source)
             )?;

@@ -483,8 +483,7 @@ fn modify_all_data_grants_object_permissions_but_no_field_level_security() {
         [
             "error missing-field-access ampersand/read-fields",
             "error missing-object-access ampersand/read-objects",
-            "info modify-all-data ampersand/allow-modify-all-data",
-            "info view-all-data ampersand/allow-view-all-data",
+            "info modify-all-data ampersand/allow-profile",
         ]
     );
 }
@@ -606,6 +605,27 @@ fn lumary_reports_the_unchecked_message_event_fields_and_requires_its_record_typ
             .iter()
             .any(|f| f.ends_with("lumary/option-message-event-fields"))
     );
+}
+
+#[test]
+fn an_allowed_system_administrator_profile_is_one_info_listing_what_it_grants() {
+    // Planhat prefers the System Administrator profile: its Modify All Data, View All Data and four
+    // high-risk permissions are one info (replacing the built-in warnings on those grants too).
+    assert_eq!(
+        pack_findings(&pack_case("planhat/violating-admin-profile")),
+        [
+            "info modify-all-data planhat/allow-profile",
+            "info unverifiable-requirement planhat/unverifiable-objects",
+        ]
+    );
+    // The reason of a high-risk permission reads "it runs Apex", not "it Apex runs".
+    let run = run(&fixtures_root().join("packs/omnata/compliant"), &[]);
+    let (_, message) = run
+        .findings
+        .iter()
+        .find(|(f, _)| f.requirement.as_deref() == Some("omnata/needs-author-apex"))
+        .unwrap();
+    assert!(message.contains("although it runs Apex"), "{message}");
 }
 
 /// Checks a union fixture against its `expected.toml` and returns its findings.

@@ -28,6 +28,7 @@ pub struct PackFile {
     pub pack: PackHeader,
     pub options: Vec<OptionSpec>,
     pub allows: Vec<AllowSpec>,
+    pub allow_profiles: Vec<ProfileAllowSpec>,
     pub requirements: Vec<Requirement>,
 }
 
@@ -40,6 +41,8 @@ struct PackFileRest {
     options: Vec<OptionSpec>,
     #[serde(default, rename = "allow")]
     allows: Vec<AllowSpec>,
+    #[serde(default, rename = "allow_profile")]
+    allow_profiles: Vec<ProfileAllowSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -113,6 +116,20 @@ pub enum GrantsOn {
 #[serde(deny_unknown_fields)]
 pub struct AllowSpec {
     pub permission: Spanned<String>,
+    pub why: String,
+    pub source: String,
+    #[serde(default)]
+    pub when: Option<Condition>,
+}
+
+/// A profile the vendor accepts although it is broad (the System Administrator profile, `Admin`):
+/// what it grants of View All Data, Modify All Data and the high-risk permissions is reported once,
+/// as one info with the vendor's reason, instead of a finding each.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileAllowSpec {
+    /// The profile's API name (file stem).
+    pub profile: String,
     pub why: String,
     pub source: String,
     #[serde(default)]
@@ -271,6 +288,7 @@ pub fn parse(text: &str) -> Result<PackFile, PackError> {
         pack: rest.pack,
         options: rest.options,
         allows: rest.allows,
+        allow_profiles: rest.allow_profiles,
         requirements,
     })
 }
@@ -434,6 +452,16 @@ pub fn validate(file: &PackFile, inherited: &[OptionSpec]) -> Result<(), PackErr
         }
         if let Some(when) = &allow.when {
             when.validate(&options, "allow")?;
+        }
+    }
+    for allow in &file.allow_profiles {
+        if allow.profile.trim().is_empty() || allow.why.trim().is_empty() {
+            return Err(PackError::new(
+                "allow_profile: `profile` and `why` must name the profile and say why",
+            ));
+        }
+        if let Some(when) = &allow.when {
+            when.validate(&options, "allow_profile")?;
         }
     }
     let mut ids = BTreeSet::new();

@@ -7,13 +7,16 @@
 
 use super::Pack;
 use super::evaluate::Scope;
-use super::file::Requirement;
+use super::file::{ProfileAllowSpec, Requirement};
 use super::kinds::{Needs, describe_member};
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Location, Severity, listed};
 use crate::model::access::Access;
+use crate::model::names::names_match;
+use crate::model::user::Role;
 use crate::model::{Component, FieldPermission, ObjectAccess, ObjectFlag, ObjectPermission};
 use crate::registry::RuleId;
+use crate::source::Span;
 
 /// The org-wide permissions an integration user is judged on whatever its pack.
 const ORG_WIDE: [(&str, RuleId); 2] = [
@@ -28,8 +31,14 @@ pub(crate) fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     let needs = needs_of(scope, requirements);
-    org_wide_permissions(scope, union, out);
-    dangerous_permissions(scope, union, requirements, out);
+    let allowed_profile = allowed_profile(scope);
+    if let Some((allow, index)) = allowed_profile {
+        allowed_profile_permissions(scope, union, allow, index, out);
+    }
+    let on_allowed_profile =
+        |member: usize| allowed_profile.is_some_and(|(_, index)| index == member);
+    org_wide_permissions(scope, union, &on_allowed_profile, out);
+    dangerous_permissions(scope, union, requirements, &on_allowed_profile, out);
     license_consistency(scope, out);
     if scope.pack().file.pack.read_only {
         read_only(scope, &needs, out);
@@ -56,6 +65,9 @@ pub fn requirement_ids(pack: &Pack, catalog: &Catalog) -> Vec<String> {
         ids.push(format!("{id}/needs-{}", kebab(&dangerous.name)));
     }
     ids.push(format!("{id}/assignable"));
+    if !pack.file.allow_profiles.is_empty() {
+        ids.push(format!("{id}/allow-profile"));
+    }
     for option in pack
         .file
         .options
@@ -89,9 +101,103 @@ fn needs_of(scope: &Scope<'_, '_>, requirements: &[&Requirement]) -> Needs {
     needs
 }
 
+/// The user's profile when the pack allows it (`[[allow_profile]]`, the System Administrator
+/// profile a vendor accepts): its allowance and the profile's index among the members.
+fn allowed_profile<'s>(scope: &Scope<'s, '_>) -> Option<(&'s ProfileAllowSpec, usize)> {
+    let (index, member) = scope
+        .members()
+        .iter()
+        .enumerate()
+        .find(|(_, member)| member.role == Role::Profile)?;
+    let allow = scope.pack().file.allow_profiles.iter().find(|allow| {
+        names_match(&member.component.name, &allow.profile)
+            && scope.options().satisfy(allow.when.as_ref())
+    })?;
+    Some((allow, index))
+}
+
+/// What an allowed profile grants of View All Data, Modify All Data and the high-risk permissions:
+/// one info listing them with the vendor's reason, at the broadest grant, instead of a finding per
+/// permission (the others are its related places, so that the built-in warnings on them are
+/// replaced too).
+fn allowed_profile_permissions(
+    scope: &Scope<'_, '_>,
+    union: &Access<'_>,
+    allow: &ProfileAllowSpec,
+    profile_index: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let catalog = scope.catalog();
+    // The broadest first: the finding is at its grant.
+    let names = ["ModifyAllData", "ViewAllData"].into_iter().chain(
+        catalog
+            .dangerous
+            .iter()
+            .map(|dangerous| dangerous.name.as_str()),
+    );
+    let mut held: Vec<(&str, Span)> = Vec::new();
+    for name in names {
+        if let Some(grant) = union
+            .user_permissions
+            .get(name)
+            .and_then(|grants| grants.iter().find(|grant| grant.member == profile_index))
+        {
+            held.push((name, grant.span));
+        }
+    }
+    let Some(&(first, span)) = held.first() else {
+        return;
+    };
+    let profile = scope.members()[profile_index].component;
+    let rule = match first {
+        "ModifyAllData" => RuleId::ModifyAllData,
+        "ViewAllData" => RuleId::ViewAllData,
+        _ => RuleId::DangerousPermission,
+    };
+    let items: Vec<String> = held
+        .iter()
+        .map(|(name, _)| catalog.describe(name))
+        .collect();
+    let requirement = format!("{}/allow-profile", scope.pack().id());
+    let mut diagnostic = Diagnostic::new(
+        rule,
+        Severity::Info,
+        Location::new(profile.path(span), span),
+        format!(
+            "{} has profile {}, which the {} pack allows; it holds {}",
+            scope.subject(),
+            profile.name,
+            scope.pack().id(),
+            listed(&items)
+        ),
+    )
+    .with_help(format!(
+        "{}: \"{}\" ({}).",
+        scope.vendor(),
+        allow.why.trim(),
+        allow.source.trim()
+    ))
+    .with_items(if items.len() > 1 { items } else { Vec::new() })
+    .with_element(format!("{requirement}/{}", profile.name));
+    for &(name, span) in &held[1..] {
+        diagnostic = diagnostic.with_related(
+            Location::new(profile.path(span), span),
+            format!("{name}, through the same profile"),
+        );
+    }
+    diagnostic.origin = Some(scope.origin(requirement));
+    out.push(diagnostic);
+}
+
 /// View All Data and Modify All Data on an integration user: an error unless the pack allows
-/// it, and then one info with the vendor's reason.
-fn org_wide_permissions(scope: &Scope<'_, '_>, union: &Access<'_>, out: &mut Vec<Diagnostic>) {
+/// it, and then one info with the vendor's reason. Grants of an allowed profile are reported with
+/// it ([`allowed_profile_permissions`]).
+fn org_wide_permissions(
+    scope: &Scope<'_, '_>,
+    union: &Access<'_>,
+    on_allowed_profile: &dyn Fn(usize) -> bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let pack = scope.pack();
     for (permission, rule) in ORG_WIDE {
         let Some(grants) = union.user_permissions.get(permission) else {
@@ -101,7 +207,10 @@ fn org_wide_permissions(scope: &Scope<'_, '_>, union: &Access<'_>, out: &mut Vec
             allow.permission.get_ref() == permission && scope.options().satisfy(allow.when.as_ref())
         });
         let described = scope.catalog().describe(permission);
-        for grant in grants {
+        for grant in grants
+            .iter()
+            .filter(|grant| !on_allowed_profile(grant.member))
+        {
             let member = &scope.members()[grant.member];
             let location = Location::new(member.component.path(grant.span), grant.span);
             let (severity, message, help, requirement) = match allow {
@@ -139,16 +248,24 @@ fn org_wide_permissions(scope: &Scope<'_, '_>, union: &Access<'_>, out: &mut Vec
 }
 
 /// High-risk permissions beyond what the pack needs are over-broad (warning); one the pack
-/// requires or allows is reported once, as info with the vendor's reason.
+/// requires or allows is reported once, as info with the vendor's reason. One an allowed profile
+/// grants is reported with it ([`allowed_profile_permissions`]).
 fn dangerous_permissions(
     scope: &Scope<'_, '_>,
     union: &Access<'_>,
     requirements: &[&Requirement],
+    on_allowed_profile: &dyn Fn(usize) -> bool,
     out: &mut Vec<Diagnostic>,
 ) {
     let pack = scope.pack();
     for dangerous in &scope.catalog().dangerous {
-        let Some(grant) = union.permission(&dangerous.name).copied() else {
+        let Some(grants) = union.user_permissions.get(dangerous.name.as_str()) else {
+            continue;
+        };
+        if grants.iter().any(|grant| on_allowed_profile(grant.member)) {
+            continue;
+        }
+        let Some(grant) = grants.first().copied() else {
             continue;
         };
         let needed = requirements

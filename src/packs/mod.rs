@@ -142,6 +142,7 @@ fn extend(base: Pack, addition: Pack) -> Pack {
         file.options.push(option);
     }
     file.allows.extend(addition.file.allows);
+    file.allow_profiles.extend(addition.file.allow_profiles);
     for requirement in addition.file.requirements {
         match file
             .requirements
