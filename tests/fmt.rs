@@ -223,7 +223,10 @@ fn the_fmt_pre_commit_hook_reorders_and_then_passes() {
     let first = pre_commit();
     let stdout = String::from_utf8_lossy(&first.stdout);
     assert_eq!(first.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("files were modified by this hook"), "{stdout}");
+    assert!(
+        stdout.contains("files were modified by this hook"),
+        "{stdout}"
+    );
     assert_eq!(read(dir.path(), "Sync.permissionset-meta.xml"), SORTED);
     git(&["add", "--all"]);
     let second = pre_commit();
