@@ -534,7 +534,6 @@ fn an_option_the_files_tell_is_inferred_and_said_once_as_info() {
     assert_eq!(
         pack_findings(&pack_case("ampersand/violating-permission-set-license")),
         [
-            "error license-mismatch ampersand/assignable",
             "error license-mismatch ampersand/integration-permission-set-license",
             "info unverifiable-requirement ampersand/option-variant",
         ]
@@ -626,6 +625,50 @@ fn an_allowed_system_administrator_profile_is_one_info_listing_what_it_grants() 
         .find(|(f, _)| f.requirement.as_deref() == Some("omnata/needs-author-apex"))
         .unwrap();
     assert!(message.contains("although it runs Apex"), "{message}");
+}
+
+/// The messages of a pack fixture's findings of `rule`, after checking the fixture.
+fn messages_of(case: &str, rule: &str) -> Vec<String> {
+    pack_case(case);
+    let run = run(&fixtures_root().join("packs").join(case), &[]);
+    let mut messages: Vec<String> = run
+        .findings
+        .into_iter()
+        .filter(|(finding, _)| finding.rule == rule)
+        .map(|(_, message)| message)
+        .collect();
+    messages.sort();
+    messages
+}
+
+#[test]
+fn one_fact_several_requirements_state_is_one_finding_naming_them_all() {
+    // The Salesforce Integration license fails Zendesk's license and forbidden-license requirements.
+    assert_eq!(
+        messages_of("zendesk/violating-forbid-license", "license-mismatch"),
+        [
+            "Zendesk does not work with the Salesforce Integration user license of profile Zendesk Integration (requirements zendesk/no-integration-license and zendesk/license)"
+        ]
+    );
+    // View All Records on Contact for Lumary's recipient matching and its Get Record flows.
+    assert_eq!(
+        messages_of("lumary/violating-contact-view-all", "missing-object-access"),
+        [
+            "integration user Lumary lacks View All Records on Contact (has Read) (requirements lumary/flow-get-objects and lumary/recipient-contact)"
+        ]
+    );
+    // View All Fields before API version 63.0: once per user, naming its objects; an empty list of
+    // write objects asks for nothing.
+    assert_eq!(
+        messages_of(
+            "ampersand/violating-object-access-api-62",
+            "unverifiable-requirement"
+        ),
+        [
+            "Ampersand asks for View All Fields on Account and Contact, which needs API version 63.0 or later; this project's sourceApiVersion is 62.0 (requirements ampersand/read-objects and ampersand/write-objects)",
+            "Ampersand asks for View All Fields on Account, which needs API version 63.0 or later; this project's sourceApiVersion is 62.0",
+        ]
+    );
 }
 
 /// Checks a union fixture against its `expected.toml` and returns its findings.

@@ -4,14 +4,15 @@
 //! is missing and why the vendor needs it, and points where the fix belongs. The checks every pack
 //! makes beyond its requirements are in [`guards`](super::guards).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 
 use super::Pack;
 use super::file::{Confidence, GrantsOn, Requirement};
-use super::kinds::{Evaluation, Gap, Target};
+use super::kinds::{Evaluation, Fact, Gap, Target};
 use super::options::Options;
 use crate::catalog::Catalog;
-use crate::diagnostic::{Diagnostic, Location, PackOrigin, Severity};
+use crate::diagnostic::{Diagnostic, Location, PackOrigin, Severity, listed};
 use crate::model::access::Access;
 use crate::model::user::{Holdings, IntegrationUser, Member, Role};
 use crate::model::{Component, Grants, insertion_point};
@@ -116,6 +117,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             fix: Some("Name the profile in sflint.toml.".to_string()),
             target: Target::Permission,
             severity: None,
+            fact: None,
         }
     }
 
@@ -162,6 +164,7 @@ pub fn check(
         .filter(|requirement| scope.applies(requirement))
         .collect();
     let mut out = Vec::new();
+    let mut reported: Vec<(Diagnostic, Option<Fact>)> = Vec::new();
     inferred_options(&scope, &mut out);
     unset_options(&scope, &requirements, &mut out);
     for requirement in &requirements {
@@ -175,14 +178,103 @@ pub fn check(
         let severity = requirement.level.severity();
         for gap in evaluation.gaps {
             let gap = inferred_name(&scope, requirement, gap, severity);
-            out.push(report(&scope, requirement, gap, severity));
+            let fact = gap.fact.clone();
+            reported.push((report(&scope, requirement, gap, severity), fact));
         }
         for gap in evaluation.unverifiable {
-            out.push(report(&scope, requirement, gap, Severity::Info));
+            let fact = gap.fact.clone();
+            reported.push((report(&scope, requirement, gap, Severity::Info), fact));
         }
     }
-    super::guards::check(&scope, &union, &requirements, &mut out);
+    let mut guarded = Vec::new();
+    super::guards::check(&scope, &union, &requirements, &mut guarded);
+    reported.extend(guarded.into_iter().map(|finding| (finding, None)));
+    out.extend(one_finding_per_fact(reported));
     out
+}
+
+/// Findings of several requirements that state one fact are one finding, which names every
+/// requirement: gaps with the same [`Fact`] (their items merged), license findings on the same
+/// license element (one value, whatever each requirement says of it), and findings otherwise
+/// identical (the same rule, place and message).
+fn one_finding_per_fact(reported: Vec<(Diagnostic, Option<Fact>)>) -> Vec<Diagnostic> {
+    type Key = (RuleId, String, Option<(PathBuf, u32, u32)>, String);
+    struct Merged {
+        finding: Diagnostic,
+        fact: Option<Fact>,
+        requirements: Vec<String>,
+    }
+    let mut merged: Vec<Merged> = Vec::new();
+    let mut by_key: HashMap<Key, usize> = HashMap::new();
+    for (finding, fact) in reported {
+        let place = || {
+            Some((
+                finding.location.path.fs.clone(),
+                finding.location.span.start,
+                finding.location.span.end,
+            ))
+        };
+        let key: Key = match &fact {
+            Some(fact) => (finding.rule, fact.key.clone(), None, String::new()),
+            None if finding.rule == RuleId::LicenseMismatch => {
+                (finding.rule, String::new(), place(), String::new())
+            }
+            None => (
+                finding.rule,
+                String::new(),
+                place(),
+                finding.message.clone(),
+            ),
+        };
+        let requirement = finding
+            .origin
+            .as_ref()
+            .map(|origin| origin.requirement.clone());
+        match by_key.get(&key) {
+            Some(&index) => {
+                let into = &mut merged[index];
+                into.finding.severity = into.finding.severity.max(finding.severity);
+                if let (Some(into_fact), Some(fact)) = (&mut into.fact, fact) {
+                    for item in fact.items {
+                        if !into_fact.items.contains(&item) {
+                            into_fact.items.push(item);
+                        }
+                    }
+                }
+                if let Some(requirement) = requirement
+                    && !into.requirements.contains(&requirement)
+                {
+                    into.requirements.push(requirement);
+                }
+            }
+            None => {
+                by_key.insert(key, merged.len());
+                merged.push(Merged {
+                    finding,
+                    fact,
+                    requirements: requirement.into_iter().collect(),
+                });
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .map(|mut merged| {
+            if let Some(fact) = &merged.fact
+                && fact.items.len() > 1
+            {
+                merged.finding.message = fact.message.replace("{items}", &listed(&fact.items));
+                merged.finding.items = fact.items.clone();
+            }
+            if merged.requirements.len() > 1 {
+                merged
+                    .finding
+                    .message
+                    .push_str(&format!(" (requirements {})", listed(&merged.requirements)));
+            }
+            merged.finding
+        })
+        .collect()
 }
 
 /// The options the engine took from the user's files, once each, as info: which value, and why.

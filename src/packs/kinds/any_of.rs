@@ -137,6 +137,7 @@ impl RequirementKind for AnyOf {
             fix: Some("Grant one of the alternatives completely.".to_string()),
             target: Target::Permission,
             severity: None,
+            fact: None,
         });
         evaluation
     }

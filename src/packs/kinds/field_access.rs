@@ -78,6 +78,7 @@ impl RequirementKind for FieldAccess {
                     fix: None,
                     target: Target::Profile,
                     severity: None,
+                    fact: None,
                 });
                 continue;
             }
@@ -147,6 +148,7 @@ impl RequirementKind for FieldAccess {
                 fix: Some(fix),
                 target: Target::Field(field),
                 severity: None,
+                fact: None,
             });
         }
         evaluation

@@ -73,6 +73,7 @@ impl RequirementKind for FieldCount {
                 ),
                 target: Target::Permission,
                 severity: None,
+                fact: None,
             });
         }
         evaluation

@@ -63,6 +63,7 @@ impl RequirementKind for ForbidLicense {
             fix: Some("Use a profile of another user license.".to_string()),
             target: Target::At(Location::new(profile.path(license.span), license.span)),
             severity: None,
+            fact: None,
         });
         evaluation
     }

@@ -83,6 +83,7 @@ impl RequirementKind for ForbidPermission {
                         grant.span,
                     )),
                     severity: None,
+                    fact: None,
                 });
             }
         }

@@ -98,6 +98,7 @@ impl RequirementKind for ForbidSessionLevel {
                 ),
                 target: Target::At(Location::new(component.path(level.span), level.span)),
                 severity: None,
+                fact: None,
             });
         }
         evaluation

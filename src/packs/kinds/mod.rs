@@ -357,6 +357,20 @@ pub(crate) struct Gap {
     pub target: Target,
     /// Instead of the requirement level's.
     pub severity: Option<Severity>,
+    /// The fact it states, when other requirements may state it too with other items (View All
+    /// Fields on the objects of several requirements): gaps with one fact are one finding.
+    pub fact: Option<Fact>,
+}
+
+/// One fact that several requirements can state: reported once, listing every item.
+#[derive(Debug, Clone)]
+pub(crate) struct Fact {
+    /// Identifies the fact among the user's findings.
+    pub key: String,
+    /// What the message lists.
+    pub items: Vec<String>,
+    /// The message, with `{items}` where the items go.
+    pub message: String,
 }
 
 /// The outcome of checking one requirement.

@@ -63,6 +63,7 @@ impl RequirementKind for NoLoginHours {
             ),
             target: Target::At(Location::new(profile.path(span), span)),
             severity: None,
+            fact: None,
         });
         evaluation
     }

@@ -60,6 +60,7 @@ impl RequirementKind for NoLoginIpRanges {
             fix: Some("Remove the <loginIpRanges> of this profile, or include every address the vendor connects from.".to_string()),
             target: Target::At(Location::new(profile.path(span), span)),
             severity: None,
+            fact: None,
         });
         evaluation
     }

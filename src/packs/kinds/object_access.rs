@@ -5,8 +5,9 @@ use toml::Spanned;
 use toml::de::DeValue;
 
 use super::{
-    Checks, Evaluation, Gap, KindDoc, Needs, RequirementKind, Scope, Target, list, params,
+    Checks, Evaluation, Fact, Gap, KindDoc, Needs, RequirementKind, Scope, Target, list, params,
 };
+use crate::diagnostic::listed;
 use crate::model::access::Access;
 use crate::model::{ObjectAccess, ObjectFlag};
 use crate::packs::file::{PackError, Requirement};
@@ -63,20 +64,30 @@ impl RequirementKind for ObjectAccessKind {
             && version < VIEW_ALL_FIELDS_API_VERSION
         {
             needed = needed.minus(ObjectAccess::of(&[ObjectFlag::ViewAllFields]));
-            evaluation.unverifiable.push(Gap {
-                key: format!("{}/view-all-fields", requirement.id),
-                rule: RuleId::UnverifiableRequirement,
-                message: format!(
-                    "{} asks for View All Fields, which needs API version 63.0 or later; this project's sourceApiVersion is {version:.1}",
+            // One fact for the whole project, whichever requirements ask: reported once, naming
+            // every object (and nothing when no object is asked for).
+            if !objects.is_empty() {
+                let message = format!(
+                    "{} asks for View All Fields on {{items}}, which needs API version 63.0 or later; this project's sourceApiVersion is {version:.1}",
                     scope.vendor()
-                ),
-                fix: Some(
-                    "Raise sourceApiVersion to 63.0 or grant read on each field the integration needs."
-                        .to_string(),
-                ),
-                target: Target::Profile,
-                severity: None,
-            });
+                );
+                evaluation.unverifiable.push(Gap {
+                    key: format!("{}/view-all-fields", requirement.id),
+                    rule: RuleId::UnverifiableRequirement,
+                    message: message.replace("{items}", &listed(&objects)),
+                    fix: Some(
+                        "Raise sourceApiVersion to 63.0 or grant read on each field the integration needs."
+                            .to_string(),
+                    ),
+                    target: Target::Profile,
+                    severity: None,
+                    fact: Some(Fact {
+                        key: "view-all-fields-api-version".to_string(),
+                        items: objects.clone(),
+                        message,
+                    }),
+                });
+            }
         }
         for object in objects {
             if let Some(instead) = scope.catalog().object_without_permissions(&object) {
@@ -91,6 +102,7 @@ impl RequirementKind for ObjectAccessKind {
                     fix: None,
                     target: Target::Profile,
                     severity: None,
+                    fact: None,
                 });
                 continue;
             }
@@ -115,6 +127,7 @@ impl RequirementKind for ObjectAccessKind {
                 fix: Some(format!("Grant {} on {object}.", missing.describe())),
                 target: Target::Object(object),
                 severity: None,
+                fact: None,
             });
         }
         evaluation

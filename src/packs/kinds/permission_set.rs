@@ -75,6 +75,7 @@ impl RequirementKind for PermissionSet {
                     rule: RuleId::MissingPermissionSet,
                     target: Target::Permission,
                     severity: None,
+                    fact: None,
                 });
             }
         }

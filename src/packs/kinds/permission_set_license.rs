@@ -61,6 +61,7 @@ impl RequirementKind for PermissionSetLicense {
                     license.span,
                 )),
                 severity: None,
+                fact: None,
             });
         }
         evaluation

@@ -62,6 +62,7 @@ impl RequirementKind for Profile {
             fix: Some(format!("Assign profile {}.", self.profiles.join(" or "))),
             target: Target::At(Location::new(&profile.files[0], profile.root)),
             severity: None,
+            fact: None,
         });
         evaluation
     }

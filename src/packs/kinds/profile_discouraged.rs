@@ -48,6 +48,7 @@ impl RequirementKind for ProfileDiscouraged {
                 fix: None,
                 target: Target::At(Location::new(&profile.files[0], profile.root)),
                 severity: None,
+                fact: None,
             });
         }
         evaluation

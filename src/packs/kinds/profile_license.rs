@@ -84,6 +84,7 @@ impl RequirementKind for ProfileLicense {
             fix: Some(format!("Use a profile of the {expected} user license.")),
             target,
             severity: None,
+            fact: None,
         });
         evaluation
     }

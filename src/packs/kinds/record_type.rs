@@ -62,6 +62,7 @@ impl RequirementKind for RecordType {
                 fix: Some(format!("Make {record_type} visible.")),
                 target: Target::Object(object_of(record_type).to_string()),
                 severity: None,
+                fact: None,
             });
         }
         if self.exclusive {
@@ -92,6 +93,7 @@ impl RequirementKind for RecordType {
                     fix: Some(format!("Hide {name}, or add it to the configured record types.")),
                     target: Target::At(Location::new(member.component.path(grant.span), grant.span)),
                     severity: Some(Severity::Warning),
+                    fact: None,
                 });
             }
         }

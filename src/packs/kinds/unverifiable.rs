@@ -52,6 +52,7 @@ impl RequirementKind for Unverifiable {
             fix: Some("Check it in the org's Setup.".to_string()),
             target: Target::Profile,
             severity: None,
+            fact: None,
         });
         evaluation
     }

@@ -72,6 +72,7 @@ impl RequirementKind for UserPermission {
                     fix: Some(format!("Enable {permission}.")),
                     target: Target::UserPermission(permission.to_string()),
                     severity: None,
+                    fact: None,
                 });
             }
         }
