@@ -289,10 +289,23 @@ impl<'a> Layout<'a> {
     pub fn insert_entry(&self, text: &str, kind: &str, key: Option<&str>, xml: &str) -> Edit {
         let indent = self.child_indent(text);
         let nl = self.newline;
-        let after = self
-            .children
-            .iter()
-            .find(|child| canonical_order(child.name, child.key(), kind, key).is_gt());
+        // Among the entries of its kind when the file has some, wherever they stand (a file out of
+        // canonical order keeps its entries together); else where the canonical order puts it.
+        let same_kind = || self.children.iter().filter(|child| child.name == kind);
+        let after = match same_kind().next_back() {
+            Some(last) => same_kind().find(|child| child.key() > key).or_else(|| {
+                let next = self
+                    .children
+                    .iter()
+                    .position(|child| std::ptr::eq(child, last))?
+                    + 1;
+                self.children.get(next)
+            }),
+            None => self
+                .children
+                .iter()
+                .find(|child| canonical_order(child.name, child.key(), kind, key).is_gt()),
+        };
         match after {
             // Before the first element that sorts after it, on a line of its own.
             Some(next) => match next.line_start {

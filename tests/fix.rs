@@ -209,25 +209,33 @@ fn findings_with_fixes(dir: &Path) -> Vec<(String, String, Option<String>)> {
         .collect()
 }
 
-/// Every failing rule fixture, fixed with unsafe fixes too: no finding that carried a fix is left,
-/// a second fix changes nothing, and the rules whose fixtures carry fixes are exactly those whose
-/// doc has a "## Fix" section.
+/// Every failing rule fixture and every violating pack fixture, fixed with unsafe fixes too: no
+/// finding that carried a fix is left, a second fix changes nothing, and the rules whose fixtures
+/// carry fixes are exactly those whose doc has a "## Fix" section.
 #[test]
-fn every_fix_in_the_rule_fixtures_resolves_its_finding() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
-    let mut fixing_rules = std::collections::BTreeSet::new();
-    let mut rules: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    rules.sort();
-    for rule in rules {
-        let fail = rule.join("fail");
-        if !fail.is_dir() {
-            continue;
+fn every_fix_in_the_fixtures_resolves_its_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut fixtures: Vec<_> = Vec::new();
+    for (kind, failing) in [("rules", "fail"), ("packs", "violating-")] {
+        for entry in std::fs::read_dir(root.join(kind)).unwrap() {
+            let dir = entry.unwrap().path();
+            if !dir.is_dir() {
+                continue;
+            }
+            for case in std::fs::read_dir(&dir).unwrap() {
+                let case = case.unwrap().path();
+                let name = case.file_name().unwrap().to_string_lossy().to_string();
+                if case.is_dir() && name.starts_with(failing) {
+                    fixtures.push(case);
+                }
+            }
         }
+    }
+    fixtures.sort();
+    let mut fixing_rules = std::collections::BTreeSet::new();
+    for fixture in fixtures {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&fail, dir.path());
+        copy_dir(&fixture, dir.path());
         let before = findings_with_fixes(dir.path());
         let fixable: Vec<_> = before.iter().filter(|(_, _, fix)| fix.is_some()).collect();
         for (rule, _, _) in &fixable {
@@ -246,7 +254,7 @@ fn every_fix_in_the_rule_fixtures_resolves_its_finding() {
         assert!(
             !fixed.stderr.contains("not fixed"),
             "{}: {}",
-            rule.display(),
+            fixture.display(),
             fixed.stderr
         );
         let after = findings_with_fixes(dir.path());
@@ -256,7 +264,7 @@ fn every_fix_in_the_rule_fixtures_resolves_its_finding() {
                     .iter()
                     .any(|left| left.0 == finding.0 && left.1 == finding.1),
                 "{}: still reported after fixing: {:?}\n{}",
-                rule.display(),
+                fixture.display(),
                 finding,
                 fixed.stdout
             );
@@ -264,11 +272,18 @@ fn every_fix_in_the_rule_fixtures_resolves_its_finding() {
         assert!(
             after.iter().all(|(_, _, fix)| fix.is_none()),
             "{}: fixes left after fixing: {:?}",
-            rule.display(),
+            fixture.display(),
             after
         );
         let again = run(dir.path(), &args);
-        assert_eq!(again.stderr, "sflint: fixed 0 findings in 0 files\n");
+        assert!(
+            again
+                .stderr
+                .contains("sflint: fixed 0 findings in 0 files\n"),
+            "{}: {}",
+            fixture.display(),
+            again.stderr
+        );
     }
     let documented: std::collections::BTreeSet<String> = sflint::registry::RuleId::ALL
         .iter()

@@ -118,6 +118,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             target: Target::Permission,
             severity: None,
             fact: None,
+            remedy: None,
         }
     }
 
@@ -126,7 +127,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         self.options.satisfy(requirement.when.as_ref())
     }
 
-    fn on_profile(&self) -> bool {
+    pub(crate) fn on_profile(&self) -> bool {
         self.pack.file.pack.grants_on == GrantsOn::Profile
     }
 
@@ -419,6 +420,10 @@ fn report(
     severity: Severity,
 ) -> Diagnostic {
     let location = locate(scope, &gap.target);
+    let fix = gap
+        .remedy
+        .as_ref()
+        .and_then(|remedy| super::fixes::fix(scope, remedy));
     let quote = format!(
         "{}: \"{}\" ({}).",
         scope.vendor(),
@@ -446,6 +451,7 @@ fn report(
     .with_help(help)
     .with_element(format!("{requirement_id}/{}", gap.key));
     diagnostic.origin = Some(scope.origin(requirement_id));
+    diagnostic.fix = fix;
     diagnostic
 }
 

@@ -8,10 +8,11 @@
 use super::Pack;
 use super::evaluate::Scope;
 use super::file::{ProfileAllowSpec, Requirement};
+use super::fixes::{Remedy, turn_off_writes};
 use super::kinds::{Needs, describe_member};
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Location, Severity, listed};
-use crate::model::access::Access;
+use crate::model::access::{Access, GrantRef};
 use crate::model::names::names_match;
 use crate::model::user::Role;
 use crate::model::{Component, FieldPermission, ObjectAccess, ObjectFlag, ObjectPermission};
@@ -241,6 +242,9 @@ fn org_wide_permissions(
             let mut diagnostic = Diagnostic::new(rule, severity, location, message)
                 .with_help(help)
                 .with_element(format!("{requirement}/{}", member.component.name));
+            if allow.is_none() {
+                diagnostic.fix = disable(scope, *grant);
+            }
             diagnostic.origin = Some(scope.origin(requirement));
             out.push(diagnostic);
         }
@@ -304,6 +308,11 @@ fn dangerous_permissions(
             if needed.is_some() { "needs" } else { "no" },
             kebab(&dangerous.name)
         );
+        let fix = if needed.is_none() {
+            disable(scope, grant)
+        } else {
+            None
+        };
         let diagnostic = match needed {
             Some((why, source)) => Diagnostic::new(
                 RuleId::DangerousPermission,
@@ -342,6 +351,7 @@ fn dangerous_permissions(
         };
         let mut diagnostic =
             diagnostic.with_element(format!("{requirement}/{}", member.component.name));
+        diagnostic.fix = fix;
         diagnostic.origin = Some(scope.origin(requirement));
         out.push(diagnostic);
     }
@@ -435,6 +445,12 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
             [] => {}
             [(entry, excess)] => found.push((
                 index,
+                turn_off_writes(
+                    member.component,
+                    &objects,
+                    &[],
+                    format!("Turn off {} on {}.", excess.describe(), entry.object.value),
+                ),
                 entry.span,
                 format!("objectPermissions/{}", entry.object.value),
                 format!(
@@ -456,6 +472,15 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
                     .collect();
                 found.push((
                     index,
+                    turn_off_writes(
+                        member.component,
+                        many,
+                        &[],
+                        format!(
+                            "Turn off Create, Edit, Delete and Modify All Records on {} objects.",
+                            many.len()
+                        ),
+                    ),
                     many[0].0.span,
                     "objectPermissions".to_string(),
                     format!(
@@ -514,6 +539,16 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
             };
             found.push((
                 index,
+                turn_off_writes(
+                    member.component,
+                    &[],
+                    &editable,
+                    format!(
+                        "Make {} field{} read-only.",
+                        editable.len(),
+                        if editable.len() == 1 { "" } else { "s" }
+                    ),
+                ),
                 first.span,
                 element,
                 message,
@@ -523,7 +558,7 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
         }
     }
     let requirement = format!("{}/read-only", scope.pack().id());
-    for (index, span, element, message, help, items) in found {
+    for (index, fix, span, element, message, help, items) in found {
         let component = members[index].component;
         let mut diagnostic = Diagnostic::new(
             RuleId::ExcessAccess,
@@ -533,10 +568,22 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
         )
         .with_help(help)
         .with_items(items)
-        .with_element(format!("{requirement}/{}/{element}", component.name));
+        .with_element(format!("{requirement}/{}/{element}", component.name))
+        .with_fix(fix);
         diagnostic.origin = Some(scope.origin(requirement.clone()));
         out.push(diagnostic);
     }
+}
+
+/// Turning off the grant of a permission the pack does not need.
+fn disable(scope: &Scope<'_, '_>, grant: GrantRef) -> Option<crate::fix::Fix> {
+    super::fixes::fix(
+        scope,
+        &Remedy::Disable {
+            member: grant.member,
+            name: grant.span,
+        },
+    )
 }
 
 /// `ViewAllData` -> `view-all-data`.

@@ -4,6 +4,7 @@
 
 pub mod evaluate;
 pub mod file;
+pub(crate) mod fixes;
 pub mod guards;
 pub mod kinds;
 pub mod options;

@@ -138,6 +138,7 @@ impl RequirementKind for AnyOf {
             target: Target::Permission,
             severity: None,
             fact: None,
+            remedy: None,
         });
         evaluation
     }

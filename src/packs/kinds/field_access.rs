@@ -8,8 +8,9 @@ use super::{
     Checks, Evaluation, Gap, KindDoc, Needs, RequirementKind, Scope, Target, list, object_of,
     params,
 };
-use crate::model::ObjectFlag;
+use super::{Grant, Remedy};
 use crate::model::access::Access;
+use crate::model::{ObjectAccess, ObjectFlag};
 use crate::packs::file::{PackError, Requirement};
 use crate::registry::RuleId;
 
@@ -79,6 +80,7 @@ impl RequirementKind for FieldAccess {
                     target: Target::Profile,
                     severity: None,
                     fact: None,
+                    remedy: None,
                 });
                 continue;
             }
@@ -136,6 +138,23 @@ impl RequirementKind for FieldAccess {
             } else {
                 format!("Make {governing} {wanted}.")
             };
+            // What writing the fix takes: the activity permission, the object access the field
+            // needs, the field-level security of the field that carries it.
+            let mut grants = Vec::new();
+            if let Some(permission) = activity_permission {
+                grants.push(Grant::UserPermission(permission.to_string()));
+            } else if !object_access.contains(needed_object) {
+                grants.push(Grant::Object {
+                    object: object.to_string(),
+                    flags: ObjectAccess::of(&[ObjectFlag::Read, needed_object]),
+                });
+            }
+            if !catalog.field_without_permissions(&field) {
+                grants.push(Grant::Field {
+                    field: governing.to_string(),
+                    edit,
+                });
+            }
             let fix = if governing == field {
                 fix
             } else {
@@ -149,6 +168,7 @@ impl RequirementKind for FieldAccess {
                 target: Target::Field(field),
                 severity: None,
                 fact: None,
+                remedy: Some(Remedy::Grant(grants)),
             });
         }
         evaluation

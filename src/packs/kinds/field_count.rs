@@ -74,6 +74,7 @@ impl RequirementKind for FieldCount {
                 target: Target::Permission,
                 severity: None,
                 fact: None,
+                remedy: None,
             });
         }
         evaluation

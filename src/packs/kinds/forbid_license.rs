@@ -64,6 +64,7 @@ impl RequirementKind for ForbidLicense {
             target: Target::At(Location::new(profile.path(license.span), license.span)),
             severity: None,
             fact: None,
+            remedy: None,
         });
         evaluation
     }

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::DeValue;
 
+use super::Remedy;
 use super::{
     Checks, Evaluation, Gap, KindDoc, RequirementKind, Scope, Target, describe_member, params,
     permission_names,
@@ -84,6 +85,10 @@ impl RequirementKind for ForbidPermission {
                     )),
                     severity: None,
                     fact: None,
+                    remedy: Some(Remedy::Disable {
+                        member: grant.member,
+                        name: grant.span,
+                    }),
                 });
             }
         }

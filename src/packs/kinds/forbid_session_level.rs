@@ -99,6 +99,7 @@ impl RequirementKind for ForbidSessionLevel {
                 target: Target::At(Location::new(component.path(level.span), level.span)),
                 severity: None,
                 fact: None,
+                remedy: None,
             });
         }
         evaluation

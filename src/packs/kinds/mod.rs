@@ -39,6 +39,7 @@ use crate::model::{Component, ObjectAccess};
 use crate::registry::RuleId;
 
 pub(crate) use super::evaluate::Scope;
+pub(crate) use super::fixes::{Grant, Remedy};
 
 /// A row of the kinds table.
 #[derive(Debug)]
@@ -360,6 +361,8 @@ pub(crate) struct Gap {
     /// The fact it states, when other requirements may state it too with other items (View All
     /// Fields on the objects of several requirements): gaps with one fact are one finding.
     pub fact: Option<Fact>,
+    /// What resolves it, when sflint can write it: `--fix --unsafe-fixes` applies it.
+    pub remedy: Option<Remedy>,
 }
 
 /// One fact that several requirements can state: reported once, listing every item.

@@ -64,6 +64,7 @@ impl RequirementKind for NoLoginHours {
             target: Target::At(Location::new(profile.path(span), span)),
             severity: None,
             fact: None,
+            remedy: None,
         });
         evaluation
     }

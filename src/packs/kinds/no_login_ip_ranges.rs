@@ -61,6 +61,7 @@ impl RequirementKind for NoLoginIpRanges {
             target: Target::At(Location::new(profile.path(span), span)),
             severity: None,
             fact: None,
+            remedy: None,
         });
         evaluation
     }

@@ -5,7 +5,8 @@ use toml::Spanned;
 use toml::de::DeValue;
 
 use super::{
-    Checks, Evaluation, Fact, Gap, KindDoc, Needs, RequirementKind, Scope, Target, list, params,
+    Checks, Evaluation, Fact, Gap, Grant, KindDoc, Needs, Remedy, RequirementKind, Scope, Target,
+    list, params,
 };
 use crate::diagnostic::listed;
 use crate::model::access::Access;
@@ -86,6 +87,7 @@ impl RequirementKind for ObjectAccessKind {
                         items: objects.clone(),
                         message,
                     }),
+                    remedy: None,
                 });
             }
         }
@@ -103,6 +105,7 @@ impl RequirementKind for ObjectAccessKind {
                     target: Target::Profile,
                     severity: None,
                     fact: None,
+                    remedy: None,
                 });
                 continue;
             }
@@ -125,6 +128,10 @@ impl RequirementKind for ObjectAccessKind {
                     missing.describe()
                 ),
                 fix: Some(format!("Grant {} on {object}.", missing.describe())),
+                remedy: Some(Remedy::Grant(vec![Grant::Object {
+                    object: object.clone(),
+                    flags: missing,
+                }])),
                 target: Target::Object(object),
                 severity: None,
                 fact: None,

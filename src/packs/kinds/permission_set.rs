@@ -76,6 +76,7 @@ impl RequirementKind for PermissionSet {
                     target: Target::Permission,
                     severity: None,
                     fact: None,
+                    remedy: None,
                 });
             }
         }

@@ -62,6 +62,7 @@ impl RequirementKind for PermissionSetLicense {
                 )),
                 severity: None,
                 fact: None,
+                remedy: None,
             });
         }
         evaluation

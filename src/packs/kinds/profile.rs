@@ -63,6 +63,7 @@ impl RequirementKind for Profile {
             target: Target::At(Location::new(&profile.files[0], profile.root)),
             severity: None,
             fact: None,
+            remedy: None,
         });
         evaluation
     }

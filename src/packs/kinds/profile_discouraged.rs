@@ -49,6 +49,7 @@ impl RequirementKind for ProfileDiscouraged {
                 target: Target::At(Location::new(&profile.files[0], profile.root)),
                 severity: None,
                 fact: None,
+                remedy: None,
             });
         }
         evaluation

@@ -85,6 +85,7 @@ impl RequirementKind for ProfileLicense {
             target,
             severity: None,
             fact: None,
+            remedy: None,
         });
         evaluation
     }

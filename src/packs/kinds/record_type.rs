@@ -9,6 +9,7 @@ use toml::de::DeValue;
 use super::{
     Checks, Evaluation, Gap, KindDoc, RequirementKind, Scope, Target, list, object_of, params,
 };
+use super::{Grant, Remedy};
 use crate::diagnostic::{Location, Severity};
 use crate::model::access::Access;
 use crate::packs::file::{PackError, Requirement};
@@ -63,6 +64,7 @@ impl RequirementKind for RecordType {
                 target: Target::Object(object_of(record_type).to_string()),
                 severity: None,
                 fact: None,
+                remedy: Some(Remedy::Grant(vec![Grant::RecordType(record_type.clone())])),
             });
         }
         if self.exclusive {
@@ -94,6 +96,7 @@ impl RequirementKind for RecordType {
                     target: Target::At(Location::new(member.component.path(grant.span), grant.span)),
                     severity: Some(Severity::Warning),
                     fact: None,
+                    remedy: None,
                 });
             }
         }

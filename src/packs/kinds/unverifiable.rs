@@ -53,6 +53,7 @@ impl RequirementKind for Unverifiable {
             target: Target::Profile,
             severity: None,
             fact: None,
+            remedy: None,
         });
         evaluation
     }

@@ -8,6 +8,7 @@ use super::{
     Checks, Evaluation, Gap, KindDoc, Needs, RequirementKind, Scope, Target, params,
     permission_names,
 };
+use super::{Grant, Remedy};
 use crate::model::access::Access;
 use crate::packs::file::{PackError, Requirement};
 use crate::registry::RuleId;
@@ -73,6 +74,9 @@ impl RequirementKind for UserPermission {
                     target: Target::UserPermission(permission.to_string()),
                     severity: None,
                     fact: None,
+                    remedy: Some(Remedy::Grant(vec![Grant::UserPermission(
+                        permission.to_string(),
+                    )])),
                 });
             }
         }
