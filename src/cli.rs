@@ -60,6 +60,9 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Print the manual page (roff), e.g. `sflint man > sflint.1`.
     Man,
+    /// Write the least-privilege permission set that satisfies a vendor pack (for a pack that reads
+    /// its grants on the profile, the profile fragment it needs), in canonical order.
+    Scaffold(ScaffoldArgs),
     /// Explain one rule.
     Rule {
         /// The rule id, e.g. object-access-dependency.
@@ -67,6 +70,40 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ScaffoldArgs {
+    /// A shipped pack id (e.g. act-on) or a path to a pack file.
+    pub pack: String,
+
+    /// An option of the pack, e.g. --option variant=integration (VALUE is read as TOML: `true`,
+    /// `["Account", "Contact"]`; anything else is a string). Repeatable.
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    pub options: Vec<String>,
+
+    /// The license to write (the permission set's, or the profile's user license for a profile
+    /// fragment) instead of the one the pack asks for.
+    #[arg(long, value_name = "LICENSE")]
+    pub license: Option<String>,
+
+    /// The API name of the permission set or profile (default: <Vendor>_Integration).
+    #[arg(long, value_name = "API_NAME")]
+    pub name: Option<String>,
+
+    /// Write the file here instead of standard output; an existing file is never replaced.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// `text`: the file; `json`: the file with what was included and why.
+    #[arg(long, value_enum, default_value_t = ScaffoldFormat::Text)]
+    pub format: ScaffoldFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScaffoldFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -321,6 +358,7 @@ pub fn main() -> ExitCode {
             Ok(())
         }),
         Some(Command::Fmt(args)) => run_fmt(args),
+        Some(Command::Scaffold(args)) => run_scaffold(args),
         Some(Command::Man) => with_stdout(|out| {
             use clap::CommandFactory;
             clap_mangen::Man::new(Cli::command()).render(out)
@@ -639,6 +677,76 @@ fn write_changed(files: &crate::fix::Changed, verb: &str) -> usize {
         }
     }
     written
+}
+
+fn run_scaffold(args: ScaffoldArgs) -> io::Result<ExitCode> {
+    let request = crate::scaffold::Request {
+        pack: args.pack,
+        options: args.options,
+        license: args.license,
+        name: args.name,
+    };
+    let scaffold = match crate::scaffold::scaffold(&request, &std::env::current_dir()?) {
+        Ok(scaffold) => scaffold,
+        Err(problems) => {
+            for problem in problems {
+                say(problem);
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if let Some(path) = &args.output {
+        // The destination is a metadata file by design: a new one, never one that exists.
+        if path.symlink_metadata().is_ok() {
+            say(format_args!(
+                "sflint: error: refusing to write the scaffold to {}: it exists",
+                crate::escape::text(&path.display().to_string())
+            ));
+            return Ok(ExitCode::from(2));
+        }
+        if let Err(message) = crate::output::write_atomically(path, scaffold.text.as_bytes()) {
+            say(format_args!(
+                "sflint: error: {}",
+                crate::escape::text(&message)
+            ));
+            return Ok(ExitCode::from(2));
+        }
+    }
+    with_stdout(|out| match args.format {
+        ScaffoldFormat::Json => {
+            crate::escape::write_json(&mut *out, &crate::scaffold::to_json(&scaffold))?;
+            writeln!(out)
+        }
+        ScaffoldFormat::Text if args.output.is_none() => out.write_all(scaffold.text.as_bytes()),
+        ScaffoldFormat::Text => Ok(()),
+    })?;
+    for finding in &scaffold.assign {
+        say(format_args!(
+            "sflint: note: assign this permission set too (no scaffold can write it): {}",
+            crate::escape::text(&finding.message)
+        ));
+    }
+    for finding in &scaffold.remaining {
+        say(format_args!(
+            "sflint: {}: the scaffold does not satisfy {}: {}",
+            finding.severity.as_str(),
+            finding.rule.as_str(),
+            crate::escape::text(&finding.message)
+        ));
+    }
+    if let Some(path) = &args.output {
+        say(format_args!(
+            "sflint: wrote {} ({} from {} fixes)",
+            crate::escape::text(&path.display().to_string()),
+            scaffold.kind.noun(),
+            scaffold.included.len()
+        ));
+    }
+    let failed = scaffold
+        .remaining
+        .iter()
+        .any(|finding| finding.severity == crate::diagnostic::Severity::Error);
+    Ok(ExitCode::from(u8::from(failed)))
 }
 
 fn run_fmt(args: FmtArgs) -> io::Result<ExitCode> {

@@ -109,6 +109,18 @@ pub struct Fixed {
     pub report: Report,
     /// Edits that were dropped, with why.
     pub problems: Vec<Problem>,
+    /// The fixes applied, in the order of the passes.
+    pub log: Vec<Applied>,
+}
+
+/// A fix applied: the finding's rule and requirement, and what the fix did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub rule: crate::registry::RuleId,
+    /// The pack requirement (`<pack>/<id>`) of a pack finding.
+    pub requirement: Option<String>,
+    pub title: String,
+    pub safety: Safety,
 }
 
 /// Lints the workspace, applies the fixes of its findings (the unsafe ones too with
@@ -127,12 +139,22 @@ pub fn fix(workspace: &Workspace, files: &dyn FileSet, unsafe_fixes: bool) -> Fi
         );
         let mut changes: BTreeMap<Arc<FilePath>, Vec<&Change>> = BTreeMap::new();
         let mut count = 0;
+        let mut log = Vec::new();
         for finding in &report.diagnostics {
             let Some(fix) = &finding.fix else { continue };
             if fix.safety == Safety::Unsafe && !unsafe_fixes {
                 continue;
             }
             count += 1;
+            log.push(Applied {
+                rule: finding.rule,
+                requirement: finding
+                    .origin
+                    .as_ref()
+                    .map(|origin| origin.requirement.clone()),
+                title: fix.title.clone(),
+                safety: fix.safety,
+            });
             for (file, change) in &fix.changes {
                 changes.entry(Arc::clone(file)).or_default().push(change);
             }
@@ -168,6 +190,7 @@ pub fn fix(workspace: &Workspace, files: &dyn FileSet, unsafe_fixes: bool) -> Fi
             break;
         }
         fixed.applied += count;
+        fixed.log.extend(log);
         fixed.report = report;
     }
     // The report of the texts as they end up.

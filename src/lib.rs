@@ -33,6 +33,7 @@ pub mod problem;
 pub(crate) mod project;
 pub mod registry;
 pub mod report;
+pub(crate) mod scaffold;
 pub(crate) mod settings;
 pub mod source;
 pub mod suppress;

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use toml::Spanned;
 use toml::de::DeValue;
 
+use super::Remedy;
 use super::{Checks, Evaluation, Gap, KindDoc, Needs, RequirementKind, Scope, Target};
 use crate::model::access::Access;
 use crate::packs::evaluate::{evaluate, finding_of};
@@ -91,6 +92,9 @@ impl RequirementKind for AnyOf {
         // The alternative closest to being met names the finding: it is the one to complete.
         let mut closest: Option<(usize, &Requirement)> = None;
         let mut first_applying = None;
+        // The fix completes the first alternative that can be written whole: packs list the
+        // narrowest first (object access before Modify All Data).
+        let mut remedy: Option<Remedy> = None;
         for alternative in &self.any_of {
             if !scope.applies(alternative) {
                 continue;
@@ -99,6 +103,19 @@ impl RequirementKind for AnyOf {
             let result = evaluate(alternative, scope, access);
             if result.is_met() {
                 return Evaluation::applicable();
+            }
+            if remedy.is_none() && result.applicable && result.unverifiable.is_empty() {
+                let mut grants = Vec::new();
+                let complete = result.gaps.iter().all(|gap| match &gap.remedy {
+                    Some(Remedy::Grant(more)) => {
+                        grants.extend(more.iter().cloned());
+                        true
+                    }
+                    _ => false,
+                });
+                if complete && !grants.is_empty() {
+                    remedy = Some(Remedy::Grant(grants));
+                }
             }
             let what = if result.applicable {
                 let unmet = result.gaps.len() + result.unverifiable.len();
@@ -138,7 +155,7 @@ impl RequirementKind for AnyOf {
             target: Target::Permission,
             severity: None,
             fact: None,
-            remedy: None,
+            remedy,
         });
         evaluation
     }

@@ -91,6 +91,11 @@ pub(crate) trait RequirementKind: Sized {
         &[]
     }
 
+    /// The licenses it accepts, and what holds them: what `sflint scaffold` writes.
+    fn licenses(&self) -> Option<(LicenseOf, &[String])> {
+        None
+    }
+
     /// The fields whose field permissions it asks for, and the option that adds more.
     fn fields(&self) -> (&[String], Option<&str>) {
         (&[], None)
@@ -202,6 +207,12 @@ macro_rules! kinds {
             pub(crate) fn alternatives(&self) -> &[Requirement] {
                 match self {
                     $(Kind::$variant(kind) => kind.alternatives(),)*
+                }
+            }
+
+            pub(crate) fn licenses(&self) -> Option<(LicenseOf, &[String])> {
+                match self {
+                    $(Kind::$variant(kind) => kind.licenses(),)*
                 }
             }
 
@@ -363,6 +374,15 @@ pub(crate) struct Gap {
     pub fact: Option<Fact>,
     /// What resolves it, when sflint can write it: `--fix --unsafe-fixes` applies it.
     pub remedy: Option<Remedy>,
+}
+
+/// What a license requirement is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenseOf {
+    /// The profile's `<userLicense>`.
+    Profile,
+    /// A permission set's `<license>`.
+    PermissionSet,
 }
 
 /// One fact that several requirements can state: reported once, listing every item.

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::DeValue;
 
+use super::LicenseOf;
 use super::{Checks, Evaluation, Gap, KindDoc, RequirementKind, Scope, Target, params};
 use crate::diagnostic::Location;
 use crate::model::access::Access;
@@ -30,6 +31,10 @@ impl RequirementKind for ProfileLicense {
 
     fn parse(table: Spanned<DeValue<'_>>) -> Result<Self, PackError> {
         params(table)
+    }
+
+    fn licenses(&self) -> Option<(LicenseOf, &[String])> {
+        Some((LicenseOf::Profile, &self.licenses))
     }
 
     fn validate(&self, checks: &Checks<'_>) -> Result<(), PackError> {
