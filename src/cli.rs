@@ -19,7 +19,7 @@ use crate::{Report, explain};
 #[derive(Debug, Parser)]
 #[command(
     name = "sflint",
-    version,
+    version = env!("SFLINT_VERSION"),
     about = "Lint Salesforce DX permission sets and profiles, and check integration users against their vendors' documented permissions",
     args_conflicts_with_subcommands = true,
     disable_help_subcommand = true
