@@ -370,7 +370,7 @@ mod tests {
     #[test]
     fn default_names_are_api_names() {
         for pack in crate::packs::shipped() {
-            let name = default_name(&pack);
+            let name = default_name(pack);
             assert_eq!(api_name_problem(&name), None, "{name}");
         }
     }
