@@ -60,6 +60,9 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Print the manual page (roff), e.g. `sflint man > sflint.1`.
     Man,
+    /// Run the language server on standard input and output: findings, fixes, hover and completion
+    /// while editing (the VS Code extension in editors/vscode starts it).
+    Lsp,
     /// Write the least-privilege permission set that satisfies a vendor pack (for a pack that reads
     /// its grants on the profile, the profile fragment it needs), in canonical order.
     Scaffold(ScaffoldArgs),
@@ -363,6 +366,7 @@ pub fn main() -> ExitCode {
             use clap::CommandFactory;
             clap_mangen::Man::new(Cli::command()).render(out)
         }),
+        Some(Command::Lsp) => run_lsp(),
     };
     match result {
         Ok(code) => code,
@@ -410,6 +414,19 @@ fn with_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Resu
     write(&mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The protocol's exit code: 0 after `shutdown` then `exit`, 1 for an `exit` without `shutdown`
+/// or a client that went away; 2 for a session that could not start.
+fn run_lsp() -> io::Result<ExitCode> {
+    match crate::lsp::run() {
+        Ok(true) => Ok(ExitCode::SUCCESS),
+        Ok(false) => Ok(ExitCode::from(1)),
+        Err(message) => {
+            say(format_args!("sflint: error: lsp: {message}"));
+            Ok(ExitCode::from(2))
+        }
+    }
 }
 
 fn run_rule(id: &str, format: ListFormat) -> io::Result<ExitCode> {

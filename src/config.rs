@@ -167,6 +167,12 @@ pub fn load(path: &Path, cwd: &Path) -> Result<LoadedConfig, Problem> {
     let shown = display_path(path, cwd);
     let text = crate::fileset::read_text(path)
         .map_err(|message| Problem::error(Some(shown.clone()), message))?;
+    from_text(path, text, cwd)
+}
+
+/// Validates the text of the configuration file at `path`: as read, or as an editor holds it.
+pub fn from_text(path: &Path, text: String, cwd: &Path) -> Result<LoadedConfig, Problem> {
+    let shown = display_path(path, cwd);
     let config = parse(&text).map_err(|(message, line, column)| {
         Problem::error(Some(shown.clone()), message).at(line, column)
     })?;

@@ -230,13 +230,34 @@ fn apply_changes(
     bytes: &[u8],
     changes: &[&Change],
 ) -> Result<Option<Vec<u8>>, String> {
-    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+    let planned = edits(file, bytes, changes)?;
+    if planned.is_empty() {
+        return Ok(None);
+    }
+    let bom = bom_len(bytes);
+    let text =
+        std::str::from_utf8(&bytes[bom..]).map_err(|_| "the file is not UTF-8".to_string())?;
+    let (edited, _) = edit::apply(text, planned);
+    let mut out = bytes[..bom].to_vec();
+    out.extend_from_slice(edited.as_bytes());
+    Ok(Some(out))
+}
+
+fn bom_len(bytes: &[u8]) -> usize {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         3
     } else {
         0
-    };
-    let text =
-        std::str::from_utf8(&bytes[bom..]).map_err(|_| "the file is not UTF-8".to_string())?;
+    }
+}
+
+/// The byte edits that apply `changes` to a file's text (offsets after any byte order mark), in
+/// position order, without those [`edit::apply`] would drop as overlapping; empty when nothing would
+/// change. An error when the result would not be the metadata it was. `check --fix` applies them;
+/// the language server offers them as code actions on the editor's buffer.
+pub fn edits(file: &FilePath, bytes: &[u8], changes: &[&Change]) -> Result<Vec<Edit>, String> {
+    let text = std::str::from_utf8(&bytes[bom_len(bytes)..])
+        .map_err(|_| "the file is not UTF-8".to_string())?;
     let layout = Layout::read(text).ok_or("the file is not well-formed XML")?;
     let mut edits: Vec<Edit> = Vec::new();
     let mut removed: Vec<u32> = Vec::new();
@@ -289,16 +310,29 @@ fn apply_changes(
         }
     }
     if edits.is_empty() {
-        return Ok(None);
+        return Ok(edits);
     }
-    let (edited, _) = edit::apply(text, edits);
+    // The order and the overlap rule of `edit::apply`: what it would drop waits for another pass.
+    edits.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(a.range.end.cmp(&b.range.end))
+    });
+    let mut at = 0;
+    edits.retain(|edit| {
+        let kept = edit.range.start >= at && edit.range.end <= text.len();
+        if kept {
+            at = edit.range.end;
+        }
+        kept
+    });
+    let (edited, _) = edit::apply(text, edits.clone());
     if edited == text {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     validate(file, text, &edited)?;
-    let mut out = bytes[..bom].to_vec();
-    out.extend_from_slice(edited.as_bytes());
-    Ok(Some(out))
+    Ok(edits)
 }
 
 /// An edited file must still parse as the metadata it was, with no new problem.

@@ -25,6 +25,7 @@ pub mod format;
 pub(crate) mod init;
 pub(crate) mod integrations;
 pub(crate) mod load;
+pub(crate) mod lsp;
 pub mod model;
 pub(crate) mod output;
 pub mod packs;

@@ -535,9 +535,9 @@ struct Deduped {
 
 /// Where a finding points and under which rule: an integration's `view-all-data` or
 /// `modify-all-data` finding replaces the built-in one with the same key.
-type GrantKey = (RuleId, PathBuf, u32);
+pub(crate) type GrantKey = (RuleId, PathBuf, u32);
 
-fn grant_key(finding: &Diagnostic) -> Option<GrantKey> {
+pub(crate) fn grant_key(finding: &Diagnostic) -> Option<GrantKey> {
     matches!(finding.rule, RuleId::ViewAllData | RuleId::ModifyAllData).then(|| {
         (
             finding.rule,
@@ -549,7 +549,7 @@ fn grant_key(finding: &Diagnostic) -> Option<GrantKey> {
 
 /// Keys of the grants an integration's finding speaks for: its own, and, for one that speaks for
 /// several grants of an allowed profile (View All Data, Modify All Data, ...), its related places.
-fn replacing(findings: &[Diagnostic]) -> HashSet<GrantKey> {
+pub(crate) fn replacing(findings: &[Diagnostic]) -> HashSet<GrantKey> {
     let mut keys = HashSet::new();
     for finding in findings.iter().filter(|finding| finding.origin.is_some()) {
         let Some(key) = grant_key(finding) else {

@@ -31,6 +31,8 @@ pub enum ConfigSource {
     File(PathBuf),
     /// `--isolated`: no configuration file.
     Isolated,
+    /// The configuration file at `path` with this text, unsaved in an editor (`sflint lsp`).
+    Buffer { path: PathBuf, text: String },
 }
 
 /// What to lint and how, as the command line says it.
@@ -356,6 +358,9 @@ fn load_config(options: &WorkspaceOptions) -> Result<LoadedConfig, Problem> {
     let cwd = &options.cwd;
     let path = match &options.config {
         ConfigSource::Isolated => return Ok(LoadedConfig::default()),
+        ConfigSource::Buffer { path, text } => {
+            return config::from_text(&discover::absolute(path, cwd), text.clone(), cwd);
+        }
         ConfigSource::File(path) => Some(discover::absolute(path, cwd)),
         // Upward from the working directory first; failing that, from the first path given, so
         // that `sflint check path/to/project` uses that project's configuration.

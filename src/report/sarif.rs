@@ -21,7 +21,7 @@ const SRCROOT: &str = "%SRCROOT%";
 /// GitHub's limit for `shortDescription` and `fullDescription`.
 const MAX_DESCRIPTION: usize = 1024;
 /// Where each rule's documentation lives, stable across releases: `{HELP_URI}{id}.md`.
-const HELP_URI: &str = "https://github.com/sflint/sflint/blob/main/src/registry/";
+pub(crate) const HELP_URI: &str = "https://github.com/sflint/sflint/blob/main/src/registry/";
 
 #[derive(Serialize)]
 struct Log<'a> {

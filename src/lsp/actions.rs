@@ -1,0 +1,161 @@
+//! Code actions: the fixes `check --fix` applies, offered on the findings under the cursor (safe
+//! ones as the preferred quick fix, unsafe ones labelled), and every safe fix of a file at once as
+//! `source.fixAll.sflint` (what an editor runs on save when asked to).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Range, TextEdit, Uri,
+    WorkspaceEdit,
+};
+
+use super::convert::{self, LineIndex};
+use super::folder::Folder;
+use crate::diagnostic::Diagnostic;
+use crate::fileset::FileSet;
+use crate::fix::{self, Change, Safety};
+use crate::source::FilePath;
+
+pub fn fix_all_kind() -> CodeActionKind {
+    CodeActionKind::new("source.fixAll.sflint")
+}
+
+fn overlaps(a: &Range, b: &Range) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+/// The actions for the findings of `path` that the request's range touches, and the file's fix-all.
+pub fn code_actions(
+    folder: &Folder,
+    path: &Path,
+    params: &CodeActionParams,
+    files: &dyn FileSet,
+    uri_of: &dyn Fn(&Path) -> Option<Uri>,
+) -> Vec<CodeActionOrCommand> {
+    let Ok(bytes) = files.read(path) else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let bom = usize::from(text.starts_with('\u{feff}')) * 3;
+    let index = LineIndex::new(&text);
+    let wanted = |kind: &CodeActionKind| {
+        params.context.only.as_ref().is_none_or(|only| {
+            only.iter()
+                .any(|asked| kind.as_str().starts_with(asked.as_str()))
+        })
+    };
+    let findings = folder.findings(path);
+    let mut actions = Vec::new();
+    if wanted(&CodeActionKind::QUICKFIX) {
+        for finding in &findings {
+            let Some(fix) = &finding.fix else { continue };
+            let lsp = convert::diagnostic(finding, &index, bom, &mut |_, _, _| None);
+            if !overlaps(&lsp.range, &params.range) {
+                continue;
+            }
+            let changes: Vec<(&Arc<FilePath>, &Change)> = fix
+                .changes
+                .iter()
+                .map(|(file, change)| (file, change))
+                .collect();
+            let Some(edit) = workspace_edit(&changes, files, uri_of) else {
+                continue;
+            };
+            // The client's own copy of the diagnostic, when it sent it, ties the action to it.
+            let diagnostic = params
+                .context
+                .diagnostics
+                .iter()
+                .find(|sent| sent.range == lsp.range && sent.code == lsp.code)
+                .cloned()
+                .unwrap_or(lsp);
+            let title = match fix.safety {
+                Safety::Safe => format!("sflint: {}", fix.title),
+                Safety::Unsafe => {
+                    format!("sflint: {} (unsafe: it changes what is granted)", fix.title)
+                }
+            };
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic]),
+                edit: Some(edit),
+                command: None,
+                is_preferred: Some(fix.safety == Safety::Safe),
+                disabled: None,
+                data: None,
+            }));
+        }
+    }
+    if wanted(&fix_all_kind()) {
+        let safe: Vec<&Diagnostic> = findings
+            .iter()
+            .copied()
+            .filter(|finding| {
+                finding
+                    .fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.safety == Safety::Safe)
+            })
+            .collect();
+        let changes: Vec<(&Arc<FilePath>, &Change)> = safe
+            .iter()
+            .flat_map(|finding| finding.fix.iter().flat_map(|fix| &fix.changes))
+            .map(|(file, change)| (file, change))
+            .collect();
+        if let Some(edit) = workspace_edit(&changes, files, uri_of) {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: "sflint: apply every safe fix in this file".to_string(),
+                kind: Some(fix_all_kind()),
+                diagnostics: None,
+                edit: Some(edit),
+                command: None,
+                is_preferred: None,
+                disabled: None,
+                data: None,
+            }));
+        }
+    }
+    actions
+}
+
+/// The text edits that make `changes`, file by file, on the texts `files` holds; `None` when they
+/// change nothing or would make a file invalid (the fix loop drops such an edit too).
+fn workspace_edit(
+    changes: &[(&Arc<FilePath>, &Change)],
+    files: &dyn FileSet,
+    uri_of: &dyn Fn(&Path) -> Option<Uri>,
+) -> Option<WorkspaceEdit> {
+    let mut by_file: BTreeMap<&Arc<FilePath>, Vec<&Change>> = BTreeMap::new();
+    for (file, change) in changes {
+        by_file.entry(*file).or_default().push(*change);
+    }
+    // `Uri` caches its parse inside, which clippy counts as a mutable key; it is never changed.
+    #[allow(clippy::mutable_key_type)]
+    let mut out: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for (file, changes) in by_file {
+        let bytes = files.read(&file.fs).ok()?;
+        let edits = fix::edits(file, &bytes, &changes).ok()?;
+        if edits.is_empty() {
+            continue;
+        }
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let bom = usize::from(text.starts_with('\u{feff}')) * 3;
+        let index = LineIndex::new(text);
+        let edits = edits
+            .into_iter()
+            .map(|edit| TextEdit {
+                range: index.range(bom + edit.range.start, bom + edit.range.end),
+                new_text: edit.text,
+            })
+            .collect();
+        out.insert(uri_of(&file.fs)?, edits);
+    }
+    (!out.is_empty()).then(|| WorkspaceEdit {
+        changes: Some(out),
+        document_changes: None,
+        change_annotations: None,
+    })
+}
