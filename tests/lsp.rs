@@ -363,6 +363,23 @@ fn a_code_action_carries_the_fix_as_an_edit() {
     let fixed = apply(BAD, edits);
     assert_eq!(fixed, BAD.replace("<allowRead>false", "<allowRead>true"));
 
+    // The light bulb, asking by itself as the cursor moves, gets the quick fix alone.
+    let answer = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri(&ops)},
+            "range": range((6, 10), (6, 10)),
+            "context": {"diagnostics": [], "triggerKind": 2}
+        }),
+    );
+    let kinds: Vec<&Value> = answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|action| &action["kind"])
+        .collect();
+    assert_eq!(kinds, [&json!("quickfix")], "{answer:#}");
+
     // The file's fix-all is the same edit here; asked for alone, only it comes.
     let answer = client.request(
         "textDocument/codeAction",

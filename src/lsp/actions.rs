@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Range, TextEdit, Uri,
-    WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionTriggerKind,
+    Range, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert::{self, LineIndex};
@@ -89,7 +89,11 @@ pub fn code_actions(
             }));
         }
     }
-    if wanted(&fix_all_kind()) {
+    // Every safe fix of the file costs a parse of it per file changed, too much to redo on each
+    // cursor move in a large profile: it is offered when asked for, not to the light bulb.
+    let automatic = params.context.trigger_kind == Some(CodeActionTriggerKind::AUTOMATIC);
+    let asked = params.context.only.is_some() || !automatic;
+    if asked && wanted(&fix_all_kind()) {
         let safe: Vec<&Diagnostic> = findings
             .iter()
             .copied()

@@ -12,7 +12,7 @@ mod convert;
 mod folder;
 mod hover;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -211,54 +211,53 @@ impl Server {
 
     /// Answers messages until `exit`; whether `shutdown` came first.
     fn serve(&mut self, inbox: &Receiver<Message>) -> bool {
+        // Messages read ahead of their turn, to see whether a request was cancelled meanwhile.
+        let mut backlog: VecDeque<Message> = VecDeque::new();
         loop {
-            let next = match self.due.values().min() {
-                Some(&due) => match inbox.recv_deadline(due) {
-                    Ok(message) => Some(message),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => return false,
-                },
-                None => match inbox.recv() {
-                    Ok(message) => Some(message),
-                    Err(_) => return false,
-                },
-            };
-            let Some(first) = next else {
+            // One message at a time, then what is due: a client that never pauses still gets its
+            // findings, and a burst of changes read in between is linted once.
+            if backlog.is_empty() && self.due.values().any(|due| *due <= Instant::now()) {
                 self.lint_due(false);
                 continue;
+            }
+            let message = match backlog.pop_front() {
+                Some(message) => message,
+                None => match self.due.values().min() {
+                    Some(&due) => match inbox.recv_deadline(due) {
+                        Ok(message) => message,
+                        Err(RecvTimeoutError::Timeout) => continue,
+                        Err(RecvTimeoutError::Disconnected) => return false,
+                    },
+                    None => match inbox.recv() {
+                        Ok(message) => message,
+                        Err(_) => return false,
+                    },
+                },
             };
-            let mut batch = vec![first];
-            batch.extend(inbox.try_iter());
-            let cancelled: HashSet<RequestId> = batch
-                .iter()
-                .filter_map(|message| match message {
-                    Message::Notification(note) if note.method == "$/cancelRequest" => {
-                        let id = note.params.get("id")?;
-                        serde_json::from_value(id.clone()).ok()
-                    }
-                    _ => None,
-                })
-                .collect();
-            for message in batch {
-                match message {
-                    Message::Request(request) => {
-                        if cancelled.contains(&request.id) {
+            match message {
+                Message::Request(request) => {
+                    backlog.extend(inbox.try_iter());
+                    let cancel = backlog
+                        .iter()
+                        .position(|message| cancels(message, &request.id));
+                    match cancel {
+                        Some(at) => {
+                            backlog.remove(at);
                             self.respond(Response::new_err(
                                 request.id,
                                 ErrorCode::RequestCanceled as i32,
                                 "cancelled".to_string(),
                             ));
-                        } else {
-                            self.handle_request(request);
                         }
+                        None => self.handle_request(request),
                     }
-                    Message::Notification(note) if note.method == notifications::Exit::METHOD => {
-                        return self.shutdown;
-                    }
-                    Message::Notification(note) => self.handle_notification(note),
-                    // Answers to our own requests (registering file watchers) need nothing.
-                    Message::Response(_) => {}
                 }
+                Message::Notification(note) if note.method == notifications::Exit::METHOD => {
+                    return self.shutdown;
+                }
+                Message::Notification(note) => self.handle_notification(note),
+                // Answers to our own requests (registering file watchers) need nothing.
+                Message::Response(_) => {}
             }
         }
     }
@@ -734,6 +733,18 @@ impl Server {
 
 fn to_value(value: impl serde::Serialize) -> Result<serde_json::Value, (ErrorCode, String)> {
     serde_json::to_value(value).map_err(|error| (ErrorCode::InternalError, error.to_string()))
+}
+
+/// Whether `message` is the client's cancellation of request `id`.
+fn cancels(message: &Message, id: &RequestId) -> bool {
+    match message {
+        Message::Notification(note) if note.method == notifications::Cancel::METHOD => note
+            .params
+            .get("id")
+            .and_then(|value| serde_json::from_value::<RequestId>(value.clone()).ok())
+            .is_some_and(|cancelled| &cancelled == id),
+        _ => false,
+    }
 }
 
 /// A metadata file a project may lint.
