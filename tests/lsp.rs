@@ -730,3 +730,57 @@ fn exit_without_shutdown_is_exit_code_1() {
     };
     assert_eq!(status.code(), Some(1));
 }
+
+#[test]
+fn folders_added_later_are_linted_and_removed_ones_cleared() {
+    let dir = example();
+    let ops = ops(dir.path());
+    let empty = tempfile::tempdir().unwrap();
+    // Started on an unrelated folder, as an editor opened on something else.
+    let mut client = Client::start(empty.path());
+    let folder = json!([{"uri": uri(dir.path()), "name": "example"}]);
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": folder, "removed": []}}),
+    );
+    assert_eq!(
+        codes(&client.diagnostics(&ops)),
+        ["object-access-dependency"]
+    );
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": folder}}),
+    );
+    assert_eq!(client.diagnostics(&ops), Vec::<Value>::new());
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn files_changed_on_disk_are_linted_again_when_the_editor_says_so() {
+    let dir = example();
+    let ops = ops(dir.path());
+    let mut client = Client::start(dir.path());
+    assert_eq!(
+        codes(&client.diagnostics(&ops)),
+        ["object-access-dependency"]
+    );
+    // A checkout rewrote the file, and added another.
+    std::fs::write(&ops, BAD.replace("<allowRead>false", "<allowRead>true")).unwrap();
+    let added = dir.path().join(SETS).join("Added.permissionset-meta.xml");
+    std::fs::write(&added, BAD).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&ops), "type": 2}, {"uri": uri(&added), "type": 1}]}),
+    );
+    assert_eq!(client.diagnostics(&ops), Vec::<Value>::new());
+    let found = client.diagnostics(&added);
+    assert_eq!(codes(&found), ["object-access-dependency"], "{found:#?}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("in permission set Added"),
+        "{found:#?}"
+    );
+    assert_eq!(client.stop(), 0);
+}
