@@ -69,6 +69,16 @@ struct Client {
 
 impl Client {
     fn start(root: &Path) -> Client {
+        Client::start_with(
+            root,
+            json!({
+                "textDocument": {"publishDiagnostics": {"relatedInformation": true}},
+                "workspace": {"workspaceFolders": true}
+            }),
+        )
+    }
+
+    fn start_with(root: &Path, capabilities: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sflint"))
             .arg("lsp")
             .current_dir(root)
@@ -111,10 +121,6 @@ impl Client {
             next_id: 0,
             seen: Vec::new(),
         };
-        let capabilities = json!({
-            "textDocument": {"publishDiagnostics": {"relatedInformation": true}},
-            "workspace": {"workspaceFolders": true}
-        });
         let answer = client.request(
             "initialize",
             json!({
@@ -782,5 +788,45 @@ fn files_changed_on_disk_are_linted_again_when_the_editor_says_so() {
             .contains("in permission set Added"),
         "{found:#?}"
     );
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn a_client_that_resolves_actions_gets_the_edit_when_it_asks() {
+    let dir = example();
+    let ops = ops(dir.path());
+    let capabilities = json!({
+        "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}
+    });
+    let mut client = Client::start_with(dir.path(), capabilities);
+    client.open(&ops, BAD);
+    let answer = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri(&ops)},
+            "range": range((6, 10), (6, 10)),
+            "context": {"diagnostics": []}
+        }),
+    );
+    let actions = answer["result"].as_array().unwrap().clone();
+    assert_eq!(actions.len(), 2, "{answer:#}");
+    assert!(
+        actions.iter().all(|action| action.get("edit").is_none()),
+        "{answer:#}"
+    );
+    let fixed = BAD.replace("<allowRead>false", "<allowRead>true");
+    let quick = actions[0].clone();
+    assert_eq!(quick["kind"], "quickfix");
+    for action in actions {
+        let resolved = client.request("codeAction/resolve", action.clone());
+        let edits = resolved["result"]["edit"]["changes"][uri(&ops)]
+            .as_array()
+            .unwrap_or_else(|| panic!("{resolved:#}"));
+        assert_eq!(apply(BAD, edits), fixed, "{}", action["title"]);
+    }
+    // Once the text no longer has the finding, there is nothing to do.
+    client.change(&ops, 2, json!([{"text": fixed}]));
+    let resolved = client.request("codeAction/resolve", quick);
+    assert!(resolved["result"].get("edit").is_none(), "{resolved:#}");
     assert_eq!(client.stop(), 0);
 }

@@ -1,6 +1,8 @@
 //! Code actions: the fixes `check --fix` applies, offered on the findings under the cursor (safe
 //! ones as the preferred quick fix, unsafe ones labelled), and every safe fix of a file at once as
-//! `source.fixAll.sflint` (what an editor runs on save when asked to).
+//! `source.fixAll.sflint` (what an editor runs on save when asked to). A client that resolves
+//! actions gets them without their edits, made when one is chosen (`codeAction/resolve`): a fix's
+//! edits parse the file twice to validate it, which a 4 MB profile should not pay per cursor move.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -10,6 +12,8 @@ use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionTriggerKind,
     Range, TextEdit, Uri, WorkspaceEdit,
 };
+
+use serde_json::{Value, json};
 
 use super::convert::{self, LineIndex};
 use super::folder::Folder;
@@ -33,6 +37,7 @@ pub fn code_actions(
     params: &CodeActionParams,
     files: &dyn FileSet,
     uri_of: &dyn Fn(&Path) -> Option<Uri>,
+    lazy: bool,
 ) -> Vec<CodeActionOrCommand> {
     let Ok(bytes) = files.read(path) else {
         return Vec::new();
@@ -55,13 +60,21 @@ pub fn code_actions(
             if !overlaps(&lsp.range, &params.range) {
                 continue;
             }
-            let changes: Vec<(&Arc<FilePath>, &Change)> = fix
-                .changes
-                .iter()
-                .map(|(file, change)| (file, change))
-                .collect();
-            let Some(edit) = workspace_edit(&changes, files, uri_of) else {
-                continue;
+            let (edit, data) = if lazy {
+                (
+                    None,
+                    Some(json!({"uri": params.text_document.uri.as_str(), "fix": key(finding)})),
+                )
+            } else {
+                let changes: Vec<(&Arc<FilePath>, &Change)> = fix
+                    .changes
+                    .iter()
+                    .map(|(file, change)| (file, change))
+                    .collect();
+                let Some(edit) = workspace_edit(&changes, files, uri_of) else {
+                    continue;
+                };
+                (Some(edit), None)
             };
             // The client's own copy of the diagnostic, when it sent it, ties the action to it.
             let diagnostic = params
@@ -81,11 +94,11 @@ pub fn code_actions(
                 title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic]),
-                edit: Some(edit),
+                edit,
                 command: None,
                 is_preferred: Some(fix.safety == Safety::Safe),
                 disabled: None,
-                data: None,
+                data,
             }));
         }
     }
@@ -94,35 +107,90 @@ pub fn code_actions(
     let automatic = params.context.trigger_kind == Some(CodeActionTriggerKind::AUTOMATIC);
     let asked = params.context.only.is_some() || !automatic;
     if asked && wanted(&fix_all_kind()) {
-        let safe: Vec<&Diagnostic> = findings
-            .iter()
-            .copied()
-            .filter(|finding| {
-                finding
-                    .fix
-                    .as_ref()
-                    .is_some_and(|fix| fix.safety == Safety::Safe)
-            })
-            .collect();
-        let changes: Vec<(&Arc<FilePath>, &Change)> = safe
-            .iter()
-            .flat_map(|finding| finding.fix.iter().flat_map(|fix| &fix.changes))
-            .map(|(file, change)| (file, change))
-            .collect();
-        if let Some(edit) = workspace_edit(&changes, files, uri_of) {
+        let changes = safe_changes(&findings);
+        let (edit, data) = if lazy {
+            let any = !changes.is_empty();
+            (
+                None,
+                any.then(|| json!({"uri": params.text_document.uri.as_str(), "fix": "all"})),
+            )
+        } else {
+            (workspace_edit(&changes, files, uri_of), None)
+        };
+        if edit.is_some() || data.is_some() {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: "sflint: apply every safe fix in this file".to_string(),
                 kind: Some(fix_all_kind()),
                 diagnostics: None,
-                edit: Some(edit),
+                edit,
                 command: None,
                 is_preferred: None,
                 disabled: None,
-                data: None,
+                data,
             }));
         }
     }
     actions
+}
+
+/// Names a finding for a code action to be resolved later: the same finding, if the text still
+/// has it, after the lint the resolution may run first.
+fn key(finding: &Diagnostic) -> Value {
+    json!([
+        finding.rule.as_str(),
+        finding.location.span.start,
+        finding.location.span.end,
+        finding.message
+    ])
+}
+
+/// The changes of every safe fix of `findings`.
+fn safe_changes<'a>(findings: &[&'a Diagnostic]) -> Vec<(&'a Arc<FilePath>, &'a Change)> {
+    findings
+        .iter()
+        .filter_map(|finding| finding.fix.as_ref())
+        .filter(|fix| fix.safety == Safety::Safe)
+        .flat_map(|fix| &fix.changes)
+        .map(|(file, change)| (file, change))
+        .collect()
+}
+
+/// The edit of an action offered without one (`codeAction/resolve`), made on the text as it is now;
+/// the action as it was when what it fixed is gone.
+pub fn resolve(
+    folder: &Folder,
+    path: &Path,
+    mut action: CodeAction,
+    files: &dyn FileSet,
+    uri_of: &dyn Fn(&Path) -> Option<Uri>,
+) -> CodeAction {
+    let Some(wanted) = action.data.as_ref().map(|data| data["fix"].clone()) else {
+        return action;
+    };
+    let findings = folder.findings(path);
+    let changes: Vec<(&Arc<FilePath>, &Change)> = if wanted == "all" {
+        safe_changes(&findings)
+    } else {
+        findings
+            .iter()
+            .find(|finding| key(finding) == wanted)
+            .and_then(|finding| finding.fix.as_ref())
+            .map(|fix| {
+                fix.changes
+                    .iter()
+                    .map(|(file, change)| (file, change))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    action.edit = workspace_edit(&changes, files, uri_of);
+    action
+}
+
+/// The path of the document an action offered without an edit belongs to.
+pub fn resolve_path(action: &CodeAction) -> Option<std::path::PathBuf> {
+    let uri = action.data.as_ref()?["uri"].as_str()?;
+    super::convert::path_from_uri(&uri.parse().ok()?)
 }
 
 /// The text edits that make `changes`, file by file, on the texts `files` holds; `None` when they

@@ -40,6 +40,9 @@ pub struct Folder {
     general: Vec<Problem>,
     /// The unit of the workspace's targets each file belongs to.
     units: HashMap<PathBuf, usize>,
+    /// Metadata files the project was read again for and still does not lint (outside the package
+    /// directories, left out by `.forceignore`): editing them does not read it again.
+    passed_over: HashSet<PathBuf>,
 }
 
 /// The result of a lint that panicked: the message of the panic.
@@ -66,6 +69,7 @@ impl Folder {
             file_problems: HashMap::new(),
             general: Vec::new(),
             units: HashMap::new(),
+            passed_over: HashSet::new(),
         };
         folder.index_units();
         let touched = folder.lint_all(files);
@@ -93,6 +97,7 @@ impl Folder {
             }
         }
         self.config_error = None;
+        self.passed_over.clear();
         self.workspace = Workspace::load(&options(&self.root, config.as_deref(), buffer));
         self.config = config;
         self.index_units();
@@ -118,6 +123,19 @@ impl Folder {
     /// Whether `path` is one of the files this folder lints.
     pub fn lints(&self, path: &Path) -> bool {
         self.units.contains_key(path)
+    }
+
+    /// Whether the project may lint `path` once read again: a metadata file it does not lint yet,
+    /// that was not passed over by the last reading.
+    pub fn may_lint(&self, path: &Path) -> bool {
+        !self.units.contains_key(path) && !self.passed_over.contains(path)
+    }
+
+    /// Notes that the project as read does not lint `path`.
+    pub fn pass_over(&mut self, path: &Path) {
+        if !self.units.contains_key(path) {
+            self.passed_over.insert(path.to_path_buf());
+        }
     }
 
     /// Whether a change to `path` changes how the project is read.

@@ -100,7 +100,7 @@ fn capabilities() -> ServerCapabilities {
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
             work_done_progress_options: WorkDoneProgressOptions::default(),
-            resolve_provider: Some(false),
+            resolve_provider: Some(true),
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
@@ -139,6 +139,9 @@ struct Server {
     /// Problems already written to the log.
     logged: HashSet<String>,
     watch_files: bool,
+    /// The client asks for a code action's edit when one is chosen: the edits of fixes in a large
+    /// file are made then, not for every light bulb.
+    resolve_edits: bool,
     shutdown: bool,
     next_id: i32,
 }
@@ -164,8 +167,16 @@ impl Server {
             .and_then(|workspace| workspace.did_change_watched_files.as_ref())
             .and_then(|watched| watched.dynamic_registration)
             .unwrap_or(false);
+        let resolve_edits = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|document| document.code_action.as_ref())
+            .and_then(|actions| actions.resolve_support.as_ref())
+            .is_some_and(|support| support.properties.iter().any(|name| name == "edit"));
         Server {
             sender,
+            resolve_edits,
             folders: Vec::new(),
             folder_roots: roots,
             documents: BTreeMap::new(),
@@ -316,10 +327,32 @@ impl Server {
                         &params,
                         &overlay,
                         &|path| self.uri_of(path),
+                        self.resolve_edits,
                     ),
                     None => Vec::new(),
                 };
                 to_value(actions)?
+            }
+            requests::CodeActionResolveRequest::METHOD => {
+                let action: lsp_types::CodeAction = params(request)?;
+                let Some(path) = actions::resolve_path(&action) else {
+                    return to_value(action);
+                };
+                self.lint_path_now(&path);
+                let files = self.files();
+                let overlay = Overlay {
+                    top: &files,
+                    base: &Disk,
+                };
+                let resolved = match self.folder_of(&path) {
+                    Some(index) => {
+                        actions::resolve(&self.folders[index], &path, action, &overlay, &|path| {
+                            self.uri_of(path)
+                        })
+                    }
+                    None => action,
+                };
+                to_value(resolved)?
             }
             requests::HoverRequest::METHOD => {
                 let params: lsp_types::HoverParams = params(request)?;
@@ -574,7 +607,7 @@ impl Server {
             // was deleted): the project is read again.
             let reread = paths.iter().any(|path| {
                 folder.is_setting(path)
-                    || (!folder.lints(path) && is_metadata(path))
+                    || (folder.may_lint(path) && is_metadata(path))
                     || (folder.lints(path) && !path.exists() && !self.documents.contains_key(path))
             });
             let buffer = |path: &Path| {
@@ -583,7 +616,11 @@ impl Server {
                     .map(|document| document.text.clone())
             };
             let result = if reread {
-                self.folders[index].reload(&overlay, &buffer)
+                let result = self.folders[index].reload(&overlay, &buffer);
+                for path in paths.iter().filter(|path| is_metadata(path)) {
+                    self.folders[index].pass_over(path);
+                }
+                result
             } else {
                 self.folders[index].lint_files(&paths, &overlay)
             };
