@@ -197,7 +197,9 @@ impl Server {
                 "**/sflint.toml",
                 "**/sfdx-project.json",
                 "**/.forceignore",
-                "**/*-meta.xml",
+                "**/*.{profile,permissionset,permissionsetgroup,mutingpermissionset,profileSessionSetting}-meta.xml",
+                "**/*.{profile,permissionset,permissionsetgroup,mutingpermissionset,profileSessionSetting}",
+                "**/permissionsets/*/**/*-meta.xml",
             ]
             .into_iter()
             .map(|glob| FileSystemWatcher {
@@ -784,11 +786,19 @@ fn cancels(message: &Message, id: &RequestId) -> bool {
     }
 }
 
-/// A metadata file a project may lint.
+/// A file sflint may lint: a profile, permission set, group, muting permission set or session
+/// setting, or a part of a decomposed permission set. An Apex class's `-meta.xml` is none of them,
+/// and a change to it does not read the project again.
 fn is_metadata(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|name| name.to_str())
-        .is_some_and(|name| name.ends_with("-meta.xml"))
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+        return false;
+    };
+    crate::model::MetadataKind::from_file_name(name).is_some()
+        || (name.ends_with("-meta.xml")
+            && path
+                .ancestors()
+                .skip(2)
+                .any(|dir| dir.file_name().is_some_and(|dir| dir == "permissionsets")))
 }
 
 /// What a panic said.
@@ -799,5 +809,29 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         text.clone()
     } else {
         "a panic without a message".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_permission_metadata_reads_the_project_again() {
+        for path in [
+            "/p/force-app/main/default/profiles/Admin.profile-meta.xml",
+            "/p/src/profiles/Admin.profile",
+            "/p/force-app/main/default/permissionsets/Ops/Ops.permissionset-meta.xml",
+            "/p/force-app/main/default/permissionsets/Ops/objectSettings/Account.objectSettings-meta.xml",
+        ] {
+            assert!(is_metadata(Path::new(path)), "{path}");
+        }
+        for path in [
+            "/p/force-app/main/default/classes/Foo.cls-meta.xml",
+            "/p/force-app/main/default/permissionsets/Ops.txt",
+            "/p/permissionsets.cls-meta.xml",
+        ] {
+            assert!(!is_metadata(Path::new(path)), "{path}");
+        }
     }
 }
