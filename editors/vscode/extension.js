@@ -19,7 +19,8 @@ let output;
 async function start() {
   const folders = (vscode.workspace.workspaceFolders || []).map((folder) => folder.uri.fsPath);
   const setting = vscode.workspace.getConfiguration("sflint").get("path", "");
-  const binary = findBinary(setting, folders);
+  // VS Code leaves out a workspace's own sflint.path while the workspace is not trusted.
+  const binary = findBinary(setting, folders, process.platform, vscode.workspace.isTrusted);
   const channel = /** @type {vscode.OutputChannel} */ (output);
   for (const problem of binary.problems) channel.appendLine(`sflint: ${problem}`);
   channel.appendLine(`sflint: starting ${binary.command} lsp (found through ${binary.source})`);
@@ -75,6 +76,8 @@ async function activate(context) {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("sflint.path")) return restart();
     }),
+    // Trusted now, the workspace's sflint.path and npm package may be used.
+    vscode.workspace.onDidGrantWorkspaceTrust(restart),
   );
   await start();
 }

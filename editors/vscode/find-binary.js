@@ -12,9 +12,11 @@ const path = require("node:path");
  * @param {string} setting the `sflint.path` setting, possibly empty
  * @param {string[]} folders the workspace folders' paths, first first
  * @param {string} platform `process.platform`
+ * @param {boolean} trusted whether the workspace is trusted: an untrusted one's node_modules is
+ *   code from whoever wrote the repository, and is not run
  * @returns {{ command: string, source: string, problems: string[] }}
  */
-function findBinary(setting, folders, platform = process.platform) {
+function findBinary(setting, folders, platform = process.platform, trusted = true) {
   const problems = [];
   const configured = (setting || "").trim();
   if (configured) {
@@ -22,7 +24,7 @@ function findBinary(setting, folders, platform = process.platform) {
     const command = configured.replace(/\$\{workspaceFolder\}/g, first);
     return { command, source: "the sflint.path setting", problems };
   }
-  for (const folder of folders) {
+  for (const folder of trusted ? folders : []) {
     const launcher = path.join(folder, "node_modules", "sflint", "lib", "binary.js");
     if (!fs.existsSync(launcher)) continue;
     try {

@@ -35,3 +35,16 @@ test("a package without a binary for this machine is said, and the PATH used", (
   assert.match(found.problems[0], /no @sflint\/cli-linux-x64-gnu/);
   assert.strictEqual(findBinary("", [], "win32").command, "sflint.exe");
 });
+
+test("an untrusted workspace's node_modules is not run", () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "sflint-vscode-"));
+  const lib = path.join(folder, "node_modules", "sflint", "lib");
+  fs.mkdirSync(lib, { recursive: true });
+  const marker = path.join(folder, "ran");
+  fs.writeFileSync(path.join(lib, "binary.js"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, ""); exports.binaryPath = () => "x";`);
+  const found = findBinary("", [folder], "linux", false);
+  assert.strictEqual(found.command, "sflint");
+  assert.strictEqual(fs.existsSync(marker), false);
+  assert.strictEqual(findBinary("", [folder], "linux", true).command, "x");
+  assert.strictEqual(fs.existsSync(marker), true);
+});
