@@ -372,6 +372,9 @@ impl Server {
                     .and_then(|document| hover::completion(&document.text, position.position));
                 to_value(items)?
             }
+            // A handler that fails, for the test that the server outlives it.
+            #[cfg(test)]
+            "sflint/panic" => panic!("a handler that fails"),
             method => {
                 return Err((
                     ErrorCode::MethodNotFound,
@@ -815,6 +818,28 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_that_panics_is_answered_with_an_error_and_the_server_goes_on() {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let mut server = Server::new(sender, &InitializeParams::default());
+        server.handle_request(Request::new(1.into(), "sflint/panic".to_string(), ()));
+        let Ok(Message::Response(response)) = receiver.try_recv() else {
+            panic!("no response");
+        };
+        let error = response.response_result.unwrap_err();
+        assert_eq!(error.code, ErrorCode::InternalError as i32);
+        assert_eq!(
+            error.message,
+            "sflint: internal error: a handler that fails"
+        );
+        server.handle_request(Request::new(2.into(), "shutdown".to_string(), ()));
+        let Ok(Message::Response(response)) = receiver.try_recv() else {
+            panic!("no response");
+        };
+        assert_eq!(response.id, 2.into());
+        assert_eq!(response.response_result.unwrap(), serde_json::Value::Null);
+    }
 
     #[test]
     fn only_permission_metadata_reads_the_project_again() {
