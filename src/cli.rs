@@ -36,6 +36,10 @@ pub struct Cli {
 pub enum Command {
     /// Lint the project around PATH (default: the current directory), or exactly the files given.
     Check(CheckArgs),
+    /// Who can do what after a change that they could not before: the effective access of each
+    /// integration user, permission set, group and profile that changed, and the findings that
+    /// appear and disappear, between two git revisions.
+    Diff(DiffArgs),
     /// Declare the project's integration users in a new sflint.toml: from the candidates it finds
     /// (asked on a terminal, or --yes) or from --integration flags; then check the project with it.
     Init(InitArgs),
@@ -329,9 +333,76 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Lint only the permission metadata changed in the work tree since the git revision REV (with
+    /// the integration users it belongs to), and show each finding on a changed line of its
+    /// component when there is one, its real place kept as a related location: code scanning shows
+    /// a pull request only the alerts on lines it changed.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+
     /// Record every current finding in FILE and exit with 0: adopt sflint on an existing project.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "format", "output", "reports"])]
     pub generate_baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    /// A pull request comment (led by a hidden marker; collapsed sections; under 65,536
+    /// characters).
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnGain {
+    /// View All Data, Modify All Data, the dangerous permissions (Author Apex, Modify Metadata,
+    /// Manage Users, ...), View All or Modify All on an object.
+    HighRisk,
+    /// Any grant.
+    Any,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The revision to compare from (default: the merge base of HEAD with the default branch).
+    pub base: Option<String>,
+
+    /// The revision to compare to (default: the work tree as it is on disk).
+    pub head: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with 1 when something gains a high-risk grant (for a required check), or any grant.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on_gain: Option<FailOnGain>,
+
+    /// Markdown: a section with more entries than N is collapsed.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub collapse_over: usize,
+
+    /// Leave out paths matching GLOB at both revisions (as `sflint check --exclude`). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Use this configuration file (from the disk) at both revisions instead of each revision's
+    /// own sflint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 /// Parses the process arguments and runs.
@@ -343,6 +414,7 @@ pub fn main() -> ExitCode {
     }
     let result = match cli.command {
         Some(Command::Check(args)) => run_check(args),
+        Some(Command::Diff(args)) => run_diff(args),
         None => run_check(cli.check),
         Some(Command::Rules(args)) => with_stdout(|out| match args.format {
             ListFormat::Markdown => explain::rules_markdown(out),
@@ -527,16 +599,37 @@ fn run_pack(reference: &str, format: ListFormat) -> io::Result<ExitCode> {
 
 fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     let cwd = std::env::current_dir()?;
+    let changed = match &args.changed_since {
+        Some(revision) => {
+            match crate::git::Repo::around(&cwd).and_then(|repo| repo.changed_since(revision)) {
+                Ok(changed) => Some(changed),
+                Err(message) => {
+                    say(format_args!("sflint: error: {message}"));
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+        None => None,
+    };
+    let changed_files = changed.as_ref().map(|changed| {
+        let given: Vec<PathBuf> = args
+            .paths
+            .iter()
+            .map(|path| crate::discover::absolute(path, &cwd))
+            .collect();
+        crate::changed::metadata_files(changed, &given)
+    });
     let options = WorkspaceOptions {
         discover: DiscoverOptions {
-            paths: args.paths.clone(),
+            paths: changed_files.clone().unwrap_or_else(|| args.paths.clone()),
             excludes: args.exclude.clone(),
-            force_exclude: args.force_exclude,
+            // Changed files are picked, not named: the project's exclusions still apply.
+            force_exclude: args.force_exclude || changed.is_some(),
             follow_external_links: args.follow_external_links,
             collect_excluded: false,
         },
         threads: args.threads.map(usize::from),
-        cwd,
+        cwd: cwd.clone(),
         config: match (&args.config, args.isolated) {
             (Some(path), _) => ConfigSource::File(path.clone()),
             (None, true) => ConfigSource::Isolated,
@@ -566,7 +659,18 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
             .any(|problem| problem.level == crate::problem::ProblemLevel::Error);
         return Ok(ExitCode::from(if failed { 2 } else { 0 }));
     }
-    let result = if args.fix || args.diff {
+    let nothing_changed = changed_files.as_ref().is_some_and(Vec::is_empty);
+    let mut result = if nothing_changed {
+        say(format_args!(
+            "sflint: no permission metadata changed since {}: nothing to lint",
+            crate::escape::text(args.changed_since.as_deref().unwrap_or_default())
+        ));
+        Report {
+            root: workspace.root.clone(),
+            display_base: cwd.clone(),
+            ..Report::default()
+        }
+    } else if args.fix || args.diff {
         let fixed = crate::fix::fix(&workspace, &crate::fileset::Disk, args.unsafe_fixes);
         for problem in &fixed.problems {
             say(problem);
@@ -594,6 +698,9 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
     } else {
         crate::lint(&workspace, &crate::fileset::Disk)
     };
+    if let Some(changed) = &changed {
+        crate::changed::anchor(&mut result, &workspace, changed);
+    }
     for problem in &result.problems {
         say(problem);
     }
@@ -672,6 +779,137 @@ fn run_check(args: CheckArgs) -> io::Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::from(found))
+}
+
+/// `sflint diff`: both revisions read (a revision through git, the work tree from the disk), each
+/// with its own workspace and lint run, then compared. Exit 2 when a revision cannot be read.
+fn run_diff(args: DiffArgs) -> io::Result<ExitCode> {
+    use crate::diff::{self, Revision, Side};
+    use crate::fileset::{FileSet, Source};
+    let cwd = std::env::current_dir()?;
+    let fail = |message: String| {
+        say(format_args!("sflint: error: {message}"));
+        Ok(ExitCode::from(2))
+    };
+    let repo = match crate::git::Repo::around(&cwd) {
+        Ok(repo) => repo,
+        Err(message) => return fail(message),
+    };
+    let (base_name, base_rev) = match &args.base {
+        Some(base) => (base.clone(), base.clone()),
+        None => match repo.default_base() {
+            Ok((branch, commit)) => (format!("merge base with {branch}"), commit),
+            Err(message) => return fail(message),
+        },
+    };
+    let mut options = WorkspaceOptions::new(cwd);
+    options.discover.excludes = args.exclude.clone();
+    options.threads = args.threads.map(usize::from);
+    options.config = match (&args.config, args.isolated) {
+        (Some(path), _) => ConfigSource::File(path.clone()),
+        (None, true) => ConfigSource::Isolated,
+        (None, false) => ConfigSource::Discover,
+    };
+    let open = |revision: &str| -> Result<(crate::git::GitTree, Workspace), String> {
+        let mut tree = repo.tree(revision)?;
+        let workspace = Workspace::load_in(&options, Source::Listing(&tree));
+        tree.load_workspace(&workspace)?;
+        Ok((tree, workspace))
+    };
+    let (base_tree, base_workspace) = match open(&base_rev) {
+        Ok(opened) => opened,
+        Err(message) => return fail(message),
+    };
+    let head_opened = match &args.head {
+        Some(head) => match open(head) {
+            Ok(opened) => Some(opened),
+            Err(message) => return fail(message),
+        },
+        None => None,
+    };
+    let disk_workspace;
+    let (head_workspace, head_files, head_revision): (&Workspace, &dyn FileSet, Revision) =
+        match &head_opened {
+            Some((tree, workspace)) => (
+                workspace,
+                tree,
+                Revision {
+                    name: args.head.clone().unwrap_or_default(),
+                    commit: Some(tree.commit.clone()),
+                },
+            ),
+            None => {
+                disk_workspace = Workspace::load(&options);
+                (
+                    &disk_workspace,
+                    &crate::fileset::Disk,
+                    Revision {
+                        name: "work tree".to_string(),
+                        commit: None,
+                    },
+                )
+            }
+        };
+    let renames = match repo.renames(
+        &base_tree.commit,
+        head_opened.as_ref().map(|(tree, _)| tree.commit.as_str()),
+    ) {
+        Ok(renames) => renames,
+        Err(message) => return fail(message),
+    };
+    let base = Side {
+        revision: Revision {
+            name: base_name,
+            commit: Some(base_tree.commit.clone()),
+        },
+        workspace: &base_workspace,
+        files: &base_tree,
+        report: crate::lint(&base_workspace, &base_tree),
+    };
+    let head = Side {
+        revision: head_revision,
+        workspace: head_workspace,
+        files: head_files,
+        report: crate::lint(head_workspace, head_files),
+    };
+    let review = diff::review(&base, &head, &renames, options.threads);
+    for problem in &review.problems {
+        say(problem);
+    }
+    let render = |out: &mut dyn Write| match args.format {
+        DiffFormat::Human => diff::render::human(&review, out),
+        DiffFormat::Json => diff::render::json(&review, out),
+        DiffFormat::Markdown => diff::render::markdown(
+            &review,
+            diff::render::MarkdownOptions {
+                collapse_over: args.collapse_over,
+                ..diff::render::MarkdownOptions::default()
+            },
+            out,
+        ),
+    };
+    let written = match &args.output {
+        Some(path) => write_report(path, render),
+        None => with_stdout(render)
+            .map(|_| ())
+            .map_err(|error| match error.kind() {
+                io::ErrorKind::BrokenPipe => NotWritten::ReaderGone,
+                _ => NotWritten::Failed(format!("cannot write the report: {error}")),
+            }),
+    };
+    if let Err(NotWritten::Failed(message)) = written {
+        return fail(message);
+    }
+    let fatal = review
+        .problems
+        .iter()
+        .any(|problem| problem.level == crate::problem::ProblemLevel::Error);
+    let gained = match args.fail_on_gain {
+        Some(FailOnGain::HighRisk) => review.gains_high_risk(),
+        Some(FailOnGain::Any) => review.gains_anything(),
+        None => false,
+    };
+    Ok(ExitCode::from(if fatal { 2 } else { u8::from(gained) }))
 }
 
 /// Writes the files a fixing or formatting run changed, each whole or not at all; never through a

@@ -11,7 +11,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
-use crate::fileset::{Disk, FileSet};
+use crate::fileset::{Listing, Source};
 use crate::model::MetadataKind;
 use crate::problem::Problem;
 use crate::project::{self, Project};
@@ -76,16 +76,27 @@ impl Filter {
         problems: &mut Vec<Problem>,
         cwd: &Path,
     ) -> Filter {
+        Filter::new_in(root, excludes, problems, cwd, Source::Disk)
+    }
+
+    /// The filter of the project at `root` among the files of `source`.
+    pub fn new_in(
+        root: &Path,
+        excludes: &[String],
+        problems: &mut Vec<Problem>,
+        cwd: &Path,
+        source: Source,
+    ) -> Filter {
         let mut builder = GitignoreBuilder::new(root);
         for pattern in BUILT_IN_IGNORES {
             // The built-in patterns are valid gitignore lines.
             let _ = builder.add_line(None, pattern);
         }
         let forceignore_path = root.join(".forceignore");
-        if forceignore_path.symlink_metadata().is_ok() {
+        if source.has_entry(&forceignore_path) {
             // Read with the limits of every file sflint reads (a regular file, not a FIFO or a
             // device), then handed over line by line.
-            match Disk.read(&forceignore_path) {
+            match source.read(&forceignore_path) {
                 Ok(bytes) => {
                     for line in String::from_utf8_lossy(&bytes).lines() {
                         if let Err(error) = builder.add_line(Some(forceignore_path.clone()), line) {
@@ -183,6 +194,12 @@ pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
 }
 
 pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
+    discover_in(options, cwd, Source::Disk)
+}
+
+/// [`discover`] among the files of `source`: the disk, or a listing such as a git tree, under the
+/// same rules (package directories, `.forceignore`, excludes, decomposed permission sets).
+pub fn discover_in(options: &DiscoverOptions, cwd: &Path, source: Source) -> Discovery {
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
         vec![cwd.to_path_buf()]
     } else {
@@ -195,6 +212,7 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
     let mut scan = Scan {
         options,
         cwd,
+        source,
         problems: Vec::new(),
         collector: Collector::default(),
         excluded: Collector::default(),
@@ -205,17 +223,20 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
     // the project around it. The result carries the first path's project.
     let mut projects = BTreeMap::new();
     let mut project_of_first = None;
-    if let Some(root) = paths.first().and_then(|first| project::find_root(first)) {
-        project_of_first = project_at(&root, &mut projects, &mut scan.problems, cwd);
+    if let Some(root) = paths
+        .first()
+        .and_then(|first| project::find_root_in(first, source))
+    {
+        project_of_first = project_at(&root, &mut projects, &mut scan.problems, cwd, source);
     }
 
     for path in &paths {
-        let project_root = project::find_root(path);
+        let project_root = project::find_root_in(path, source);
         let project = project_root
             .as_deref()
-            .and_then(|root| project_at(root, &mut projects, &mut scan.problems, cwd));
+            .and_then(|root| project_at(root, &mut projects, &mut scan.problems, cwd, source));
         let root = project_root.unwrap_or_else(|| {
-            if path.is_dir() {
+            if source.is_dir(path) {
                 path.clone()
             } else {
                 path.parent().map(Path::to_path_buf).unwrap_or_default()
@@ -253,6 +274,7 @@ pub fn discover(options: &DiscoverOptions, cwd: &Path) -> Discovery {
 struct Scan<'o> {
     options: &'o DiscoverOptions,
     cwd: &'o Path,
+    source: Source<'o>,
     problems: Vec<Problem>,
     collector: Collector,
     /// What `.forceignore` and excludes left out, with `collect_excluded`.
@@ -265,25 +287,46 @@ struct Scan<'o> {
 impl Scan<'_> {
     fn path(&mut self, path: &Path, root: &Path, project: Option<&Project>) {
         if !self.roots.contains_key(root) {
-            let filter = Filter::new(root, &self.options.excludes, &mut self.problems, self.cwd);
-            let boundary = std::fs::canonicalize(root).ok();
+            let filter = Filter::new_in(
+                root,
+                &self.options.excludes,
+                &mut self.problems,
+                self.cwd,
+                self.source,
+            );
+            // A listing holds no links to leave it by.
+            let boundary = match self.source {
+                Source::Disk => std::fs::canonicalize(root).ok(),
+                Source::Listing(_) => None,
+            };
             self.roots.insert(root.to_path_buf(), (filter, boundary));
         }
-        let metadata = match std::fs::metadata(path) {
-            Ok(metadata) => metadata,
-            Err(error) => {
+        let is_dir = match self.source {
+            Source::Disk => match std::fs::metadata(path) {
+                Ok(metadata) => metadata.is_dir(),
+                Err(error) => {
+                    self.problems.push(Problem::error(
+                        Some(display_path(path, self.cwd)),
+                        if error.kind() == std::io::ErrorKind::NotFound {
+                            "no such file or directory".to_string()
+                        } else {
+                            error.to_string()
+                        },
+                    ));
+                    return;
+                }
+            },
+            Source::Listing(_) if self.source.is_file(path) => false,
+            Source::Listing(_) if self.source.is_dir(path) => true,
+            Source::Listing(_) => {
                 self.problems.push(Problem::error(
                     Some(display_path(path, self.cwd)),
-                    if error.kind() == std::io::ErrorKind::NotFound {
-                        "no such file or directory".to_string()
-                    } else {
-                        error.to_string()
-                    },
+                    "no such file or directory",
                 ));
                 return;
             }
         };
-        if metadata.is_dir() {
+        if is_dir {
             let mut dirs = scan_roots(path, project);
             // Named on the command line: linted, package directory or not (NPSP and EDA keep their
             // permission files under `unpackaged/`). Otherwise a run that finds nothing says where
@@ -337,6 +380,10 @@ impl Scan<'_> {
     }
 
     fn walk(&mut self, dir: &Path, root: &Path) {
+        if let Source::Listing(listing) = self.source {
+            self.walk_listing(listing, dir, root);
+            return;
+        }
         if !self.inside(dir, root) {
             return;
         }
@@ -397,6 +444,25 @@ impl Scan<'_> {
         }
     }
 
+    /// The walk of a listing: its files below `dir`, under the same filter. A file below an
+    /// excluded directory is excluded by the directory (`Filter::is_excluded` looks at parents), as
+    /// the disk walk skips the directory.
+    fn walk_listing(&mut self, listing: &dyn Listing, dir: &Path, root: &Path) {
+        let filter = &self.roots[root].0;
+        let below = listing
+            .files()
+            .range(dir.to_path_buf()..)
+            .take_while(|file| file.starts_with(dir))
+            .filter(|file| file.as_path() != dir);
+        for file in below {
+            if !filter.is_excluded(file, false) {
+                self.collector.add_file(file.clone(), false);
+            } else if self.options.collect_excluded {
+                self.excluded.add_file(file.clone(), false);
+            }
+        }
+    }
+
     fn walk_error(&mut self, error: &walkdir::Error) {
         let cwd = self.cwd;
         let path = error.path().map(|path| display_path(path, cwd));
@@ -434,10 +500,11 @@ fn project_at(
     projects: &mut BTreeMap<PathBuf, Option<Project>>,
     problems: &mut Vec<Problem>,
     cwd: &Path,
+    source: Source,
 ) -> Option<Project> {
     projects
         .entry(root.to_path_buf())
-        .or_insert_with(|| match Project::load(root) {
+        .or_insert_with(|| match Project::load_in(root, source) {
             Ok(project) => {
                 for entry in &project.bad_entries {
                     problems.push(
@@ -499,7 +566,7 @@ fn is_symlink_cycle(path: &Path) -> bool {
 /// (`…/permissionsets/<Name>/`): either the set's main file `<Name>/<Name>.permissionset-meta.xml`, or
 /// a `-meta.xml` part whose suffix is not itself a component type (`<Name>.userPermission-meta.xml`,
 /// `objectSettings/Account.objectSettings-meta.xml`, `objectPermissions/X.objectPermission-meta.xml`).
-fn bundle_part(path: &Path) -> Option<PathBuf> {
+pub(crate) fn bundle_part(path: &Path) -> Option<PathBuf> {
     let file_name = path.file_name()?.to_str()?;
     if !file_name.ends_with("-meta.xml") {
         return None;
@@ -870,4 +937,131 @@ pub fn metadata_outside_packages(project: &Project, excludes: &[String]) -> Vec<
         }
     }
     found.into_iter().collect()
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+    use crate::fileset::{FileSet, Memory};
+
+    /// The files of a directory, listed and held in memory as a git tree would be.
+    struct Listed {
+        files: BTreeSet<PathBuf>,
+        bytes: Memory,
+    }
+
+    impl FileSet for Listed {
+        fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+            self.bytes.read(path)
+        }
+    }
+
+    impl Listing for Listed {
+        fn files(&self) -> &BTreeSet<PathBuf> {
+            &self.files
+        }
+    }
+
+    fn listed(root: &Path) -> Listed {
+        let mut listed = Listed {
+            files: BTreeSet::new(),
+            bytes: Memory::new(),
+        };
+        for entry in WalkDir::new(root) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                listed.files.insert(entry.path().to_path_buf());
+                listed
+                    .bytes
+                    .insert(entry.path(), std::fs::read(entry.path()).unwrap());
+            }
+        }
+        listed
+    }
+
+    fn summary(found: &Discovery) -> Vec<(String, bool, Vec<String>)> {
+        found
+            .units
+            .iter()
+            .chain(&found.excluded)
+            .map(|unit| {
+                (
+                    unit.name.clone(),
+                    unit.decomposed,
+                    unit.files.iter().map(|file| file.display.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// Discovery over a listing finds what the disk walk finds, under the same rules: package
+    /// directories, `.forceignore` (directories, negations), excludes, decomposed permission sets,
+    /// named files and directories, excluded files collected for integration users.
+    #[test]
+    fn a_listing_finds_what_the_disk_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "sfdx-project.json",
+            r#"{"packageDirectories":[{"path":"force-app"},{"path":"extra"},{"path":"gone"}]}"#,
+        );
+        write(".forceignore", "**/profiles/Old*\nignored/\n");
+        for path in [
+            "force-app/main/default/profiles/Admin.profile-meta.xml",
+            "force-app/main/default/profiles/Old Admin.profile-meta.xml",
+            "force-app/main/default/permissionsets/A.permissionset-meta.xml",
+            "force-app/main/default/permissionsets/Sales/Sales.permissionset-meta.xml",
+            "force-app/main/default/permissionsets/Sales/Sales.userPermission-meta.xml",
+            "force-app/main/default/permissionsets/Sales/objectSettings/Account.objectSettings-meta.xml",
+            "force-app/main/default/permissionsetgroups/G.permissionsetgroup-meta.xml",
+            "force-app/main/default/mutingpermissionsets/M.mutingpermissionset-meta.xml",
+            "force-app/main/default/classes/C.cls-meta.xml",
+            "force-app/ignored/B.permissionset-meta.xml",
+            "force-app/skipped/D.permissionset-meta.xml",
+            "extra/E.permissionset",
+            "unpackaged/U.permissionset-meta.xml",
+        ] {
+            write(path, "<x/>");
+        }
+        let listing = listed(root);
+        let cases = [
+            DiscoverOptions::default(),
+            DiscoverOptions {
+                excludes: vec!["skipped".into()],
+                collect_excluded: true,
+                ..DiscoverOptions::default()
+            },
+            DiscoverOptions {
+                paths: vec![
+                    PathBuf::from(
+                        "force-app/main/default/permissionsets/Sales/Sales.userPermission-meta.xml",
+                    ),
+                    PathBuf::from("extra"),
+                    PathBuf::from("unpackaged"),
+                    PathBuf::from("missing.permissionset-meta.xml"),
+                ],
+                ..DiscoverOptions::default()
+            },
+            DiscoverOptions {
+                paths: vec![PathBuf::from(
+                    "force-app/main/default/profiles/Old Admin.profile-meta.xml",
+                )],
+                force_exclude: true,
+                ..DiscoverOptions::default()
+            },
+        ];
+        for options in cases {
+            let disk = discover_in(&options, root, Source::Disk);
+            let tree = discover_in(&options, root, Source::Listing(&listing));
+            assert_eq!(disk.units.is_empty(), options.force_exclude, "{options:?}");
+            assert_eq!(summary(&tree), summary(&disk), "{options:?}");
+            assert_eq!(tree.project, disk.project, "{options:?}");
+            assert_eq!(tree.problems, disk.problems, "{options:?}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! a [`FileSet`] supplies their contents: the file system for `sflint check`, a map of texts for
 //! editor buffers or a git tree, or one laid over another. [`lint`](crate::lint) reads nothing else.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Larger files are refused: spans are 32-bit offsets, and no real profile comes near this.
@@ -42,6 +42,80 @@ fn too_large(bytes: u64) -> String {
     format!("skipped: {bytes} bytes is larger than the {MAX_FILE_BYTES} byte limit")
 }
 
+/// A file set that also lists its files, for discovery to find them without the disk: a git tree.
+/// Paths are absolute, below the directory the tree would be checked out in, so that they are
+/// shown as the work tree's files are.
+pub trait Listing: FileSet {
+    /// Every regular file, sorted.
+    fn files(&self) -> &BTreeSet<PathBuf>;
+}
+
+/// Where the workspace and discovery look for files: the disk, or a [`Listing`].
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    Disk,
+    Listing(&'a dyn Listing),
+}
+
+impl std::fmt::Debug for Source<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Source::Disk => "Disk",
+            Source::Listing(_) => "Listing",
+        })
+    }
+}
+
+impl Source<'_> {
+    pub fn is_file(&self, path: &Path) -> bool {
+        match self {
+            Source::Disk => path.is_file(),
+            Source::Listing(listing) => listing.files().contains(path),
+        }
+    }
+
+    /// A directory of a listing is any path that a listed file lies below.
+    pub fn is_dir(&self, path: &Path) -> bool {
+        match self {
+            Source::Disk => path.is_dir(),
+            // Paths order by component, so the files below `path` come right after it.
+            Source::Listing(listing) => listing
+                .files()
+                .range(path.to_path_buf()..)
+                .find(|file| file.as_path() != path)
+                .is_some_and(|file| file.starts_with(path)),
+        }
+    }
+
+    /// Whether a file or directory is at `path` (on the disk, through links).
+    pub fn exists(&self, path: &Path) -> bool {
+        match self {
+            Source::Disk => path.exists(),
+            Source::Listing(_) => self.is_file(path) || self.is_dir(path),
+        }
+    }
+
+    /// Whether anything is named `path`: on the disk, a broken link or a FIFO too.
+    pub fn has_entry(&self, path: &Path) -> bool {
+        match self {
+            Source::Disk => path.symlink_metadata().is_ok(),
+            Source::Listing(_) => self.exists(path),
+        }
+    }
+
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        match self {
+            Source::Disk => Disk.read(path),
+            Source::Listing(listing) => listing.read(path),
+        }
+    }
+
+    /// A text file of the project, with the limits of [`read_text`].
+    pub fn read_text(&self, path: &Path) -> Result<String, String> {
+        String::from_utf8(self.read(path)?).map_err(|_| "cannot read: not valid UTF-8".to_string())
+    }
+}
+
 /// Texts held in memory: unsaved editor buffers, the blobs of a git tree, test projects.
 #[derive(Debug, Clone, Default)]
 pub struct Memory {
@@ -55,6 +129,10 @@ impl Memory {
 
     pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
         self.files.insert(path.into(), bytes.into());
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        self.files.contains_key(path)
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &Path> {

@@ -10,10 +10,12 @@
 
 pub(crate) mod baseline;
 pub mod catalog;
+pub mod changed;
 pub mod checks;
 pub mod cli;
 pub(crate) mod config;
 pub mod diagnostic;
+pub mod diff;
 pub(crate) mod discover;
 pub mod edit;
 pub mod escape;
@@ -22,6 +24,7 @@ pub mod explain;
 pub mod fileset;
 pub mod fix;
 pub mod format;
+pub mod git;
 pub(crate) mod init;
 pub(crate) mod integrations;
 pub(crate) mod load;

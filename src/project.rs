@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::fileset::Source;
+
 pub const PROJECT_FILE: &str = "sfdx-project.json";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,20 +54,30 @@ struct PackageDirectory {
 
 /// The nearest directory at or above `start` that holds `sfdx-project.json`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_file() {
+    find_root_in(start, Source::Disk)
+}
+
+/// [`find_root`] among the files of `source`.
+pub fn find_root_in(start: &Path, source: Source) -> Option<PathBuf> {
+    let start = if source.is_file(start) {
         start.parent()?
     } else {
         start
     };
     start
         .ancestors()
-        .find(|dir| dir.join(PROJECT_FILE).is_file())
+        .find(|dir| source.is_file(&dir.join(PROJECT_FILE)))
         .map(Path::to_path_buf)
 }
 
 impl Project {
     /// Reads the project whose root is `root`.
     pub fn load(root: &Path) -> Result<Project, ProjectError> {
+        Project::load_in(root, Source::Disk)
+    }
+
+    /// Reads the project whose root is `root` from the files of `source`.
+    pub fn load_in(root: &Path, source: Source) -> Result<Project, ProjectError> {
         let path = root.join(PROJECT_FILE);
         let error = |line, column, message: String| ProjectError {
             path: path.clone(),
@@ -73,8 +85,9 @@ impl Project {
             column,
             message,
         };
-        let text =
-            crate::fileset::read_text(&path).map_err(|message| error(None, None, message))?;
+        let text = source
+            .read_text(&path)
+            .map_err(|message| error(None, None, message))?;
         let file: ProjectFile = serde_json::from_str(&text).map_err(|json| {
             error(
                 Some(json.line()),
@@ -109,9 +122,9 @@ impl Project {
                 crate::discover::absolute(Path::new(entry.path.trim_start_matches("./")), root);
             let problem = if !dir.starts_with(root) {
                 Some("lies outside the project")
-            } else if !dir.exists() {
+            } else if !source.exists(&dir) {
                 Some("does not exist")
-            } else if !dir.is_dir() {
+            } else if !source.is_dir(&dir) {
                 Some("is not a directory")
             } else {
                 None

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::baseline::{self, Baseline};
 use crate::config::{self, LoadedConfig};
 use crate::discover::{self, DiscoverOptions, Discovery, Unit};
+use crate::fileset::Source;
 use crate::integrations::{self, Integration};
 use crate::model::MetadataKind;
 use crate::problem::Problem;
@@ -124,9 +125,20 @@ pub struct Workspace {
 impl Workspace {
     /// Reads the configuration, the project and the baseline, and lists the files.
     pub fn load(options: &WorkspaceOptions) -> Workspace {
+        Workspace::load_in(options, Source::Disk)
+    }
+
+    /// [`Workspace::load`] with the project's files (configuration, project file, `.forceignore`,
+    /// metadata) found in `source`: the disk, or a listing such as a git tree. A configuration
+    /// named with `--config` and the baseline are read from the disk.
+    pub fn load_in(options: &WorkspaceOptions, source: Source) -> Workspace {
         let cwd = &options.cwd;
         let mut problems = Vec::new();
-        let config = match load_config(options) {
+        let loaded = match source {
+            Source::Disk => load_config(options),
+            Source::Listing(_) => load_config_in(options, source),
+        };
+        let config = match loaded {
             Ok(config) => config,
             // Linting under default settings would report what the project switched off and
             // miss its integration users: nothing is linted.
@@ -149,7 +161,7 @@ impl Workspace {
             units: targets,
             mut excluded,
             problems: discovery_problems,
-        } = discover::discover(&discover_options, cwd);
+        } = discover::discover_in(&discover_options, cwd, source);
         problems.extend(discovery_problems);
         let root = project
             .as_ref()
@@ -172,7 +184,7 @@ impl Workspace {
         let named_files = discover_options
             .paths
             .iter()
-            .any(|path| discover::absolute(path, cwd).is_file());
+            .any(|path| source.is_file(&discover::absolute(path, cwd)));
         let config_named = config.path.as_ref().is_some_and(|path| {
             discover_options
                 .paths
@@ -184,15 +196,17 @@ impl Workspace {
             || discover_options
                 .paths
                 .iter()
-                .any(|path| discover::absolute(path, cwd).exists());
+                .any(|path| source.exists(&discover::absolute(path, cwd)));
         // Files named one by one were the run's whole question; directories get told where the
         // permission files are.
-        let files_named = discover_options
-            .paths
-            .iter()
-            .any(|path| discover::absolute(path, cwd).is_file());
+        let files_named = named_files;
         if targets.is_empty() && !config_named && something_given && !files_named {
-            problems.push(nothing_found(project.as_ref(), &discover_options, cwd));
+            problems.push(nothing_found(
+                project.as_ref(),
+                &discover_options,
+                cwd,
+                source,
+            ));
         }
         let integration_scope = if named_files && !config_named && options.pack.is_none() {
             IntegrationScope::HoldingTargets
@@ -214,7 +228,7 @@ impl Workspace {
                 .map(|unit| unit.files[0].fs.as_path())
                 .collect();
             // Problems of the rest of the project are not this run's concern.
-            let rest = discover::discover(&everything, cwd);
+            let rest = discover::discover_in(&everything, cwd, source);
             excluded.extend(rest.excluded);
             rest.units
                 .into_iter()
@@ -304,7 +318,12 @@ impl Workspace {
 
 /// What a run that found no permission file says: where the project's permission files are, if
 /// they lie outside its package directories, and how to lint them.
-fn nothing_found(project: Option<&Project>, options: &DiscoverOptions, cwd: &Path) -> Problem {
+fn nothing_found(
+    project: Option<&Project>,
+    options: &DiscoverOptions,
+    cwd: &Path,
+    source: Source,
+) -> Problem {
     let Some(project) = project else {
         return Problem::warning(None, "no permission metadata found: nothing was linted");
     };
@@ -321,7 +340,11 @@ fn nothing_found(project: Option<&Project>, options: &DiscoverOptions, cwd: &Pat
             packages.join(", ")
         )
     };
-    let outside = discover::metadata_outside_packages(project, &options.excludes);
+    let outside = match source {
+        Source::Disk => discover::metadata_outside_packages(project, &options.excludes),
+        // A revision is reviewed as it is, not reorganised: only its package directories count.
+        Source::Listing(_) => Vec::new(),
+    };
     if outside.is_empty() {
         return Problem::warning(None, format!("{searched}: nothing was linted"));
     }
@@ -378,4 +401,32 @@ fn load_config(options: &WorkspaceOptions) -> Result<LoadedConfig, Problem> {
         Some(path) => config::load(&path, cwd),
         None => Ok(LoadedConfig::default()),
     }
+}
+
+/// The configuration of a run over a listing: `--config FILE` from the disk, else the
+/// `sflint.toml` of the listing found upward from the working directory as [`config::find`] finds
+/// it on the disk (not above the project root).
+fn load_config_in(options: &WorkspaceOptions, source: Source) -> Result<LoadedConfig, Problem> {
+    let cwd = &options.cwd;
+    let path = match &options.config {
+        ConfigSource::Isolated => return Ok(LoadedConfig::default()),
+        ConfigSource::File(path) => return config::load(&discover::absolute(path, cwd), cwd),
+        _ => cwd.ancestors().find_map(|dir| {
+            let candidate = dir.join(config::CONFIG_FILE);
+            if source.has_entry(&candidate) {
+                Some(Some(candidate))
+            } else if source.is_file(&dir.join(crate::project::PROJECT_FILE)) {
+                Some(None)
+            } else {
+                None
+            }
+        }),
+    };
+    let Some(path) = path.flatten() else {
+        return Ok(LoadedConfig::default());
+    };
+    let text = source
+        .read_text(&path)
+        .map_err(|message| Problem::error(Some(display_path(&path, cwd)), message))?;
+    config::from_text(&path, text, cwd)
 }
