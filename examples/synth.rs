@@ -1,10 +1,16 @@
-//! Writes a synthetic SFDX project shaped like a large real org, for benchmarks:
-//! admin-like profiles that list every object and field (about 400 objects x 30 fields) and hundreds
-//! of class, page, tab and layout entries, plus about 1,500 permission sets. Deterministic from the
-//! seed.
+//! Writes a synthetic SFDX project for benchmarks, deterministic from the seed, in one of several
+//! shapes (`--shape`):
+//!
+//! - `mixed` (the default): admin-like profiles that list every object and field (about 400 objects
+//!   x 30 fields) and hundreds of class, page, tab and layout entries, plus about 1,500 permission
+//!   sets per 500 MB;
+//! - `sets`: only permission sets of about 50 KB, many of them;
+//! - `huge`: a few huge profiles of 4 to 48 MB (an org of up to 8,000 objects);
+//! - `tiny`: tens of thousands of tiny files: permission sets decomposed one entry per file (the
+//!   beta layout), beside the object and field files of the project (which sflint does not read).
 //!
 //! ```sh
-//! cargo run --release --example synth -- --out /tmp/org --size-mb 500 --seed 1
+//! cargo run --release --example synth -- --out /tmp/org --size-mb 500 --seed 1 [--shape mixed]
 //! ```
 
 use std::fmt::Write as _;
@@ -110,9 +116,9 @@ struct Org {
 }
 
 impl Org {
-    fn new(rng: &mut Rng) -> Org {
+    fn new(rng: &mut Rng, custom_objects: usize) -> Org {
         let mut objects: Vec<String> = STANDARD_OBJECTS.iter().map(|s| s.to_string()).collect();
-        for index in 0..376 {
+        for index in 0..custom_objects {
             objects.push(format!("Custom_Object_{index:03}__c"));
         }
         let fields = objects
@@ -190,8 +196,10 @@ fn user_permissions(out: &mut String, chosen: &[&str]) {
     }
 }
 
-fn profile(org: &Org, index: usize, rng: &mut Rng) -> String {
-    let mut out = String::with_capacity(3 << 20);
+/// A profile listing the first `objects` objects of the org with all their fields.
+fn profile(org: &Org, index: usize, rng: &mut Rng, objects: usize) -> String {
+    let objects = objects.min(org.objects.len());
+    let mut out = String::with_capacity((objects * 8) << 10);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n");
     for class in &org.classes {
         let _ = write!(
@@ -201,19 +209,18 @@ fn profile(org: &Org, index: usize, rng: &mut Rng) -> String {
         );
     }
     let _ = writeln!(out, "    <custom>true</custom>");
-    for (object, fields) in org.objects.iter().zip(&org.fields) {
+    for fields in org.fields.iter().take(objects) {
         for field in fields {
             field_entry(&mut out, field, rng);
         }
-        let _ = object;
     }
-    for object in &org.objects {
+    for object in org.objects.iter().take(objects) {
         let _ = write!(
             out,
             "    <layoutAssignments>\n        <layout>{object}-{object} Layout</layout>\n    </layoutAssignments>\n"
         );
     }
-    for object in &org.objects {
+    for object in org.objects.iter().take(objects) {
         object_entry(&mut out, object, rng, index.is_multiple_of(10));
     }
     for page in &org.pages {
@@ -223,7 +230,7 @@ fn profile(org: &Org, index: usize, rng: &mut Rng) -> String {
             boolean(rng.chance(40))
         );
     }
-    for object in org.objects.iter().skip(24) {
+    for object in org.objects.iter().take(objects).skip(24) {
         let _ = write!(
             out,
             "    <tabVisibilities>\n        <tab>{object}</tab>\n        <visibility>DefaultOn</visibility>\n    </tabVisibilities>\n"
@@ -275,74 +282,269 @@ fn permission_set(org: &Org, index: usize, rng: &mut Rng) -> String {
     out
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Mixed,
+    Sets,
+    Huge,
+    Tiny,
+}
+
 fn main() {
     let mut out_dir: Option<PathBuf> = None;
     let mut size_mb: u64 = 500;
     let mut seed: u64 = 1;
+    let mut shape = Shape::Mixed;
+    let usage = "usage: synth --out DIR [--size-mb N] [--seed N] [--shape mixed|sets|huge|tiny]";
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--out" => out_dir = args.next().map(PathBuf::from),
             "--size-mb" => size_mb = args.next().and_then(|v| v.parse().ok()).unwrap_or(size_mb),
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
+            "--shape" => {
+                shape = match args.next().as_deref() {
+                    Some("mixed") => Shape::Mixed,
+                    Some("sets") => Shape::Sets,
+                    Some("huge") => Shape::Huge,
+                    Some("tiny") => Shape::Tiny,
+                    _ => {
+                        eprintln!("{usage}");
+                        std::process::exit(2);
+                    }
+                }
+            }
             other => {
-                eprintln!("usage: synth --out DIR [--size-mb N] [--seed N] (unknown {other})");
+                eprintln!("{usage} (unknown {other})");
                 std::process::exit(2);
             }
         }
     }
     let Some(out_dir) = out_dir else {
-        eprintln!("usage: synth --out DIR [--size-mb N] [--seed N]");
+        eprintln!("{usage}");
         std::process::exit(2);
     };
     let mut rng = Rng(seed);
-    let org = Org::new(&mut rng);
+    // Huge profiles need a bigger org: 48 MB is about 8,000 objects with their fields.
+    let custom_objects = if shape == Shape::Huge { 8_000 } else { 376 };
+    let org = Org::new(&mut rng, custom_objects);
     let base = out_dir.join("force-app/main/default");
     let profiles_dir = base.join("profiles");
     let sets_dir = base.join("permissionsets");
     fs::create_dir_all(&profiles_dir).expect("create profiles dir");
     fs::create_dir_all(&sets_dir).expect("create permissionsets dir");
+    let options = if shape == Shape::Tiny {
+        ",\n  \"sourceBehaviorOptions\": [\"decomposePermissionSetBeta\"]"
+    } else {
+        ""
+    };
     write(
         &out_dir.join("sfdx-project.json"),
-        "{\n  \"packageDirectories\": [{ \"path\": \"force-app\", \"default\": true }],\n  \"sourceApiVersion\": \"63.0\"\n}\n",
+        &format!(
+            "{{\n  \"packageDirectories\": [{{ \"path\": \"force-app\", \"default\": true }}],\n  \"sourceApiVersion\": \"63.0\"{options}\n}}\n"
+        ),
     );
+    // One integration user, of the files each shape has.
+    let integration = match shape {
+        Shape::Mixed => {
+            "profile = \"Profile_0001\"\npermission_sets = [\"Synthetic_0001\", \"Synthetic_0002\"]\n"
+        }
+        Shape::Sets => "permission_sets = [\"Synthetic_0001\", \"Synthetic_0002\"]\n",
+        Shape::Huge => "profile = \"Profile_0001\"\n",
+        Shape::Tiny => "permission_sets = [\"Decomposed_0001\", \"Decomposed_0002\"]\n",
+    };
     write(
         &out_dir.join("sflint.toml"),
-        "[[integration]]\nname = \"Act-On\"\npack = \"act-on\"\nprofile = \"Profile_0001\"\npermission_sets = [\"Synthetic_0001\", \"Synthetic_0002\"]\n",
+        &format!("[[integration]]\nname = \"Act-On\"\npack = \"act-on\"\n{integration}"),
     );
 
-    // Permission sets take about 15% of the bytes, as in real orgs; about 1,500 at 500 MB.
     let target = size_mb << 20;
-    let set_budget = target * 15 / 100;
     let mut written = 0u64;
     let mut sets = 0usize;
-    while written < set_budget {
-        sets += 1;
-        let text = permission_set(&org, sets, &mut rng);
-        written += text.len() as u64;
-        write(
-            &sets_dir.join(format!("Synthetic_{sets:04}.permissionset-meta.xml")),
-            &text,
-        );
-    }
     let mut profiles = 0usize;
     let mut largest = 0u64;
-    while written < target {
-        profiles += 1;
-        let text = profile(&org, profiles, &mut rng);
-        largest = largest.max(text.len() as u64);
-        written += text.len() as u64;
-        write(
-            &profiles_dir.join(format!("Profile_{profiles:04}.profile-meta.xml")),
-            &text,
-        );
+    let mut files = 0usize;
+    match shape {
+        Shape::Mixed | Shape::Sets => {
+            // In a mixed org permission sets take about 15% of the bytes, as in real orgs; about
+            // 1,500 at 500 MB.
+            let set_budget = if shape == Shape::Sets {
+                target
+            } else {
+                target * 15 / 100
+            };
+            while written < set_budget {
+                sets += 1;
+                let text = permission_set(&org, sets, &mut rng);
+                written += text.len() as u64;
+                largest = largest.max(text.len() as u64);
+                write(
+                    &sets_dir.join(format!("Synthetic_{sets:04}.permissionset-meta.xml")),
+                    &text,
+                );
+            }
+            while written < target {
+                profiles += 1;
+                let text = profile(&org, profiles, &mut rng, org.objects.len());
+                largest = largest.max(text.len() as u64);
+                written += text.len() as u64;
+                write(
+                    &profiles_dir.join(format!("Profile_{profiles:04}.profile-meta.xml")),
+                    &text,
+                );
+            }
+            files = sets + profiles;
+        }
+        Shape::Huge => {
+            // Profiles of about 48, 4, 16 and 8 MB in turn (about 5.8 KB per object).
+            const OBJECTS: [usize; 4] = [8_024, 690, 2_760, 1_380];
+            while written < target {
+                let objects = OBJECTS[profiles % OBJECTS.len()];
+                profiles += 1;
+                let text = profile(&org, profiles, &mut rng, objects);
+                largest = largest.max(text.len() as u64);
+                written += text.len() as u64;
+                write(
+                    &profiles_dir.join(format!("Profile_{profiles:04}.profile-meta.xml")),
+                    &text,
+                );
+            }
+            files = profiles;
+        }
+        Shape::Tiny => {
+            // Decomposed permission sets, one file per entry, and for every object the object
+            // and field files of the project's metadata, one set or object at a time.
+            let objects_dir = base.join("objects");
+            let mut object = 0usize;
+            while written < target {
+                sets += 1;
+                let (text_files, bytes) = decomposed_set(&org, sets, &mut rng, &sets_dir);
+                files += text_files;
+                written += bytes;
+                if object < org.objects.len() {
+                    let (object_files, bytes) = object_files(&org, object, &objects_dir);
+                    files += object_files;
+                    written += bytes;
+                    object += 1;
+                }
+            }
+            largest = 4 << 10;
+        }
     }
     println!(
-        "wrote {} MB: {profiles} profiles (largest {} KB), {sets} permission sets, in {}",
+        "wrote {} MB in {files} files: {profiles} profiles (largest file {} KB), {sets} permission sets, in {}",
         written >> 20,
         largest >> 10,
         out_dir.display()
     );
+}
+
+const HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+const NAMESPACE: &str = "xmlns=\"http://soap.sforce.com/2006/04/metadata\"";
+
+/// A permission set in the beta decomposed layout: its main file, and one file per field, object
+/// and user permission entry. Returns the files and bytes written.
+fn decomposed_set(org: &Org, index: usize, rng: &mut Rng, sets_dir: &Path) -> (usize, u64) {
+    let name = format!("Decomposed_{index:04}");
+    let dir = sets_dir.join(&name);
+    let fields_dir = dir.join("fieldPermissions");
+    let objects_dir = dir.join("objectPermissions");
+    let users_dir = dir.join("userPermissions");
+    fs::create_dir_all(&fields_dir).expect("create fieldPermissions dir");
+    fs::create_dir_all(&objects_dir).expect("create objectPermissions dir");
+    fs::create_dir_all(&users_dir).expect("create userPermissions dir");
+    let mut files = 0usize;
+    let mut bytes = 0u64;
+    let mut emit = |path: PathBuf, text: String| {
+        files += 1;
+        bytes += text.len() as u64;
+        write(&path, &text);
+    };
+    emit(
+        dir.join(format!("{name}.permissionset-meta.xml")),
+        format!(
+            "{HEADER}<PermissionSet {NAMESPACE}>\n    <hasActivationRequired>false</hasActivationRequired>\n    <label>Decomposed {index}</label>\n</PermissionSet>\n"
+        ),
+    );
+    let objects = 2 + rng.below(6) as usize;
+    let first = rng.below(org.objects.len() as u64) as usize;
+    let chosen: Vec<usize> = (0..objects)
+        .map(|offset| (first + offset * 7) % org.objects.len())
+        .collect();
+    for &object in &chosen {
+        for field in org.fields[object].iter().take(10 + rng.below(20) as usize) {
+            let mut entry = String::new();
+            field_entry(&mut entry, field, rng);
+            let inner = entry
+                .trim_start()
+                .trim_start_matches("<fieldPermissions>")
+                .trim_end()
+                .trim_end_matches("</fieldPermissions>");
+            emit(
+                fields_dir.join(format!("{field}.fieldPermission-meta.xml")),
+                format!("{HEADER}<FieldPermission {NAMESPACE}>{inner}</FieldPermission>\n"),
+            );
+        }
+        let mut entry = String::new();
+        object_entry(&mut entry, &org.objects[object], rng, false);
+        let inner = entry
+            .trim_start()
+            .trim_start_matches("<objectPermissions>")
+            .trim_end()
+            .trim_end_matches("</objectPermissions>");
+        emit(
+            objects_dir.join(format!("{}.objectPermission-meta.xml", org.objects[object])),
+            format!("{HEADER}<ObjectPermission {NAMESPACE}>{inner}</ObjectPermission>\n"),
+        );
+    }
+    let chosen: Vec<&str> = PERMISSIONS
+        .iter()
+        .copied()
+        .filter(|_| rng.chance(8))
+        .collect();
+    let mut entries = String::new();
+    user_permissions(&mut entries, &chosen);
+    for entry in entries
+        .split("</userPermissions>\n")
+        .filter(|e| !e.is_empty())
+    {
+        let inner = entry.trim_start().trim_start_matches("<userPermissions>");
+        let permission = inner
+            .split("<name>")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or("Unknown");
+        emit(
+            users_dir.join(format!("{permission}.userPermission-meta.xml")),
+            format!("{HEADER}<UserPermission {NAMESPACE}>{inner}</UserPermission>\n"),
+        );
+    }
+    (files, bytes)
+}
+
+/// The object file and the field files of one object, as a project holds them.
+fn object_files(org: &Org, object: usize, objects_dir: &Path) -> (usize, u64) {
+    let name = &org.objects[object];
+    let dir = objects_dir.join(name);
+    let fields_dir = dir.join("fields");
+    fs::create_dir_all(&fields_dir).expect("create fields dir");
+    let text = format!(
+        "{HEADER}<CustomObject {NAMESPACE}>\n    <label>{name}</label>\n    <sharingModel>ReadWrite</sharingModel>\n</CustomObject>\n"
+    );
+    let mut bytes = text.len() as u64;
+    write(&dir.join(format!("{name}.object-meta.xml")), &text);
+    for field in &org.fields[object] {
+        let field_name = field.rsplit('.').next().unwrap_or(field);
+        let text = format!(
+            "{HEADER}<CustomField {NAMESPACE}>\n    <fullName>{field_name}</fullName>\n    <label>{field_name}</label>\n    <type>Text</type>\n    <length>80</length>\n</CustomField>\n"
+        );
+        bytes += text.len() as u64;
+        write(
+            &fields_dir.join(format!("{field_name}.field-meta.xml")),
+            &text,
+        );
+    }
+    (1 + org.fields[object].len(), bytes)
 }
 
 fn write(path: &Path, text: &str) {

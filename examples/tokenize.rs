@@ -1,36 +1,67 @@
-//! The parsing floor for benchmarks: walk a directory, read every permission metadata file and
-//! tokenize it with quick-xml, in parallel, building nothing. sflint cannot be faster than reading
-//! and tokenizing the same bytes.
+//! The parsing floor for benchmarks: walk the directories given, read every permission metadata
+//! file (the parts of decomposed permission sets included) and every file named, and tokenize them
+//! with quick-xml, in parallel, building nothing. sflint cannot be faster than reading and
+//! tokenizing the same bytes.
 //!
 //! ```sh
 //! cargo run --release --example tokenize -- /tmp/org [THREADS]
+//! cargo run --release --example tokenize -- --threads 1 /tmp/org/a.profile-meta.xml ...
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use rayon::prelude::*;
 
-fn main() {
-    let mut args = std::env::args().skip(1);
-    let Some(root) = args.next().map(PathBuf::from) else {
-        eprintln!("usage: tokenize DIR [THREADS]");
-        std::process::exit(2);
+/// Permission metadata by its name, or a `-meta.xml` part of a decomposed permission set (a file
+/// with a folder between it and a `permissionsets` directory).
+fn is_metadata(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+        return false;
     };
-    let threads: Option<usize> = args.next().and_then(|value| value.parse().ok());
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| entry.into_path())
-        .filter(|path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .and_then(sflint::model::MetadataKind::from_file_name)
-                .is_some()
-        })
-        .collect();
+    if sflint::model::MetadataKind::from_file_name(name).is_some() {
+        return true;
+    }
+    name.ends_with("-meta.xml")
+        && path
+            .ancestors()
+            .skip(2)
+            .any(|dir| dir.file_name().is_some_and(|dir| dir == "permissionsets"))
+}
+
+fn main() {
+    let mut threads: Option<usize> = None;
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--threads" {
+            threads = args.next().and_then(|value| value.parse().ok());
+        } else if let (false, Ok(value)) = (roots.is_empty(), arg.parse::<usize>()) {
+            threads = Some(value);
+        } else {
+            roots.push(PathBuf::from(arg));
+        }
+    }
+    if roots.is_empty() {
+        eprintln!("usage: tokenize [--threads N] DIR|FILE... (or: tokenize DIR THREADS)");
+        std::process::exit(2);
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            files.push(root);
+            continue;
+        }
+        files.extend(
+            walkdir::WalkDir::new(&root)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|entry| entry.file_type().is_file())
+                .map(|entry| entry.into_path())
+                .filter(|path| is_metadata(path)),
+        );
+    }
     let run = || -> u64 {
         files
             .par_iter()
