@@ -24,94 +24,139 @@ impl Rule for DuplicateEntry {
         };
         let grants = &container.grants;
         let keep = context.keep_duplicate;
-        let mut report = |kind: &str, noun: &str, entries: Vec<Entry<'_>>| {
-            let by_key_start: FxHashMap<u32, &Entry<'_>> = entries
-                .iter()
-                .map(|entry| (entry.key_span.start, entry))
-                .collect();
-            let keys = &mut entries.iter().map(|entry| (entry.key, entry.key_span));
-            for (key, earlier, span) in duplicates(keys) {
-                let (first, repeat) = (by_key_start[&earlier.start], by_key_start[&span.start]);
-                let fix = repeat_fix(component, first, repeat, keep);
-                out.push(
-                    finding(
-                        RULE,
-                        component,
-                        span,
-                        format!(
-                            "{noun} {key} is listed more than once in {}",
-                            describe(component)
-                        ),
-                    )
-                    .with_help("Keep one entry and merge the access it should grant into it.")
-                    .with_related(
-                        Location::new(component.path(earlier), earlier),
-                        "first listed here",
-                    )
-                    .with_element(format!("{kind}/{key}"))
-                    .with_fix(fix),
-                );
-            }
-        };
-        report(
+        fn key(key: &Spanned<String>) -> (&str, Span) {
+            (key.value.as_str(), key.span)
+        }
+        report_repeats(
+            component,
+            keep,
+            out,
             "userPermissions",
             "user permission",
-            grants
-                .user_permissions
-                .iter()
-                .map(|e| Entry::new(&e.name, vec![("enabled", e.enabled)]))
-                .collect(),
+            &mut grants.user_permissions.iter().map(|e| key(&e.name)),
+            &|| {
+                grants
+                    .user_permissions
+                    .iter()
+                    .map(|e| Entry::new(&e.name, vec![("enabled", e.enabled)]))
+                    .collect()
+            },
         );
-        report(
+        report_repeats(
+            component,
+            keep,
+            out,
             "objectPermissions",
             "object",
-            grants
-                .object_permissions
-                .iter()
-                .map(|e| {
-                    let flags = ObjectFlag::ALL
-                        .iter()
-                        .map(|flag| (flag.element(), e.access.contains(*flag)))
-                        .collect();
-                    Entry::new(&e.object, flags)
-                })
-                .collect(),
+            &mut grants.object_permissions.iter().map(|e| key(&e.object)),
+            &|| {
+                grants
+                    .object_permissions
+                    .iter()
+                    .map(|e| {
+                        let flags = ObjectFlag::ALL
+                            .iter()
+                            .map(|flag| (flag.element(), e.access.contains(*flag)))
+                            .collect();
+                        Entry::new(&e.object, flags)
+                    })
+                    .collect()
+            },
         );
-        report(
+        report_repeats(
+            component,
+            keep,
+            out,
             "fieldPermissions",
             "field",
-            grants
-                .field_permissions
-                .iter()
-                .map(|e| {
-                    Entry::new(
-                        &e.field,
-                        vec![("editable", e.editable), ("readable", e.readable)],
-                    )
-                })
-                .collect(),
+            &mut grants.field_permissions.iter().map(|e| key(&e.field)),
+            &|| {
+                grants
+                    .field_permissions
+                    .iter()
+                    .map(|e| {
+                        Entry::new(
+                            &e.field,
+                            vec![("editable", e.editable), ("readable", e.readable)],
+                        )
+                    })
+                    .collect()
+            },
         );
         // Widening a record type's visibility is safe to merge; a second default is not.
-        report(
+        report_repeats(
+            component,
+            keep,
+            out,
             "recordTypeVisibilities",
             "record type",
-            grants
+            &mut grants
                 .record_type_visibilities
                 .iter()
-                .map(|e| {
-                    let mut entry = Entry::new(&e.record_type, vec![("visible", e.visible)]);
-                    entry.fixed.push(("default", e.default));
-                    entry
-                })
-                .collect(),
+                .map(|e| key(&e.record_type)),
+            &|| {
+                grants
+                    .record_type_visibilities
+                    .iter()
+                    .map(|e| {
+                        let mut entry = Entry::new(&e.record_type, vec![("visible", e.visible)]);
+                        entry.fixed.push(("default", e.default));
+                        entry
+                    })
+                    .collect()
+            },
+        );
+    }
+}
+
+/// Findings for the repeated keys of one list of entries. Keys are compared first; the entries
+/// (their flags, for the fixes) are built only for a list that has a repeat, which retrieved files
+/// almost never do.
+fn report_repeats<'a>(
+    component: &'a Component,
+    keep: KeepDuplicate,
+    out: &mut Vec<Diagnostic>,
+    kind: &str,
+    noun: &str,
+    keys: &mut dyn Iterator<Item = (&'a str, Span)>,
+    entries: &dyn Fn() -> Vec<Entry<'a>>,
+) {
+    let repeats = duplicates(keys);
+    if repeats.is_empty() {
+        return;
+    }
+    let entries = entries();
+    let by_key_start: FxHashMap<u32, &Entry<'_>> = entries
+        .iter()
+        .map(|entry| (entry.key.span.start, entry))
+        .collect();
+    for (key, earlier, span) in repeats {
+        let (first, repeat) = (by_key_start[&earlier.start], by_key_start[&span.start]);
+        let fix = repeat_fix(component, first, repeat, keep);
+        out.push(
+            finding(
+                RULE,
+                component,
+                span,
+                format!(
+                    "{noun} {key} is listed more than once in {}",
+                    describe(component)
+                ),
+            )
+            .with_help("Keep one entry and merge the access it should grant into it.")
+            .with_related(
+                Location::new(component.path(earlier), earlier),
+                "first listed here",
+            )
+            .with_element(format!("{kind}/{key}"))
+            .with_fix(fix),
         );
     }
 }
 
 /// One entry as the rule compares them: its key, and the flags it grants.
 struct Entry<'a> {
-    key: &'a str,
-    key_span: Span,
+    key: &'a Spanned<String>,
     /// Flags a merge may widen.
     flags: Vec<(&'static str, bool)>,
     /// Flags that tell entries apart but are never merged.
@@ -121,8 +166,7 @@ struct Entry<'a> {
 impl<'a> Entry<'a> {
     fn new(key: &'a Spanned<String>, flags: Vec<(&'static str, bool)>) -> Entry<'a> {
         Entry {
-            key: &key.value,
-            key_span: key.span,
+            key,
             flags,
             fixed: Vec::new(),
         }
@@ -143,11 +187,11 @@ fn repeat_fix(
     keep: KeepDuplicate,
 ) -> Fix {
     let remove = Change::RemoveEntry {
-        entry: repeat.key_span.start,
+        entry: repeat.key.span.start,
     };
     if first.grants_the_same_as(repeat) {
         return Fix::new(Safety::Safe, "Remove this repeat of an earlier entry.")
-            .change(component.path(repeat.key_span), remove);
+            .change(component.path(repeat.key.span), remove);
     }
     let widened: Vec<&str> = first
         .flags
@@ -169,12 +213,12 @@ fn repeat_fix(
                         .join(", ")
                 ),
             )
-            .change(component.path(repeat.key_span), remove);
+            .change(component.path(repeat.key.span), remove);
             for name in widened {
                 fix = fix.change(
-                    component.path(first.key_span),
+                    component.path(first.key.span),
                     Change::SetField {
-                        entry: first.key_span.start,
+                        entry: first.key.span.start,
                         field: name,
                         value: "true".to_string(),
                     },
@@ -186,7 +230,7 @@ fn repeat_fix(
             Safety::Unsafe,
             "Remove this entry and keep the first, whose access differs.",
         )
-        .change(component.path(repeat.key_span), remove),
+        .change(component.path(repeat.key.span), remove),
     }
 }
 
@@ -199,17 +243,25 @@ fn duplicates<'a>(
 ) -> Vec<(&'a str, Span, Span)> {
     let entries: Vec<(&str, Span)> = entries.collect();
     let mut found = Vec::new();
-    if entries.windows(2).all(|pair| pair[0].0 <= pair[1].0) {
-        let mut first = 0;
-        for index in 1..entries.len() {
-            if entries[index].0 == entries[first].0 {
+    // One comparison per pair of neighbours while the keys are in order.
+    let mut first = 0;
+    let mut sorted = true;
+    for index in 1..entries.len() {
+        match entries[index - 1].0.cmp(entries[index].0) {
+            std::cmp::Ordering::Less => first = index,
+            std::cmp::Ordering::Equal => {
                 found.push((entries[index].0, entries[first].1, entries[index].1));
-            } else {
-                first = index;
+            }
+            std::cmp::Ordering::Greater => {
+                sorted = false;
+                break;
             }
         }
+    }
+    if sorted {
         return found;
     }
+    found.clear();
     let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
     seen.reserve(entries.len());
     for (key, span) in entries {

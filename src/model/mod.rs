@@ -121,9 +121,22 @@ impl ObjectFlag {
     }
 
     pub fn from_element(name: &str) -> Option<ObjectFlag> {
-        ObjectFlag::ALL
-            .into_iter()
-            .find(|flag| flag.element() == name)
+        ObjectFlag::from_element_bytes(name.as_bytes())
+    }
+
+    /// [`ObjectFlag::from_element`] of an element name as the parser reads it, one comparison
+    /// deep: it runs for every flag of every object entry.
+    pub fn from_element_bytes(name: &[u8]) -> Option<ObjectFlag> {
+        Some(match name {
+            b"allowRead" => ObjectFlag::Read,
+            b"allowCreate" => ObjectFlag::Create,
+            b"allowEdit" => ObjectFlag::Edit,
+            b"allowDelete" => ObjectFlag::Delete,
+            b"viewAllRecords" => ObjectFlag::ViewAll,
+            b"modifyAllRecords" => ObjectFlag::ModifyAll,
+            b"viewAllFields" => ObjectFlag::ViewAllFields,
+            _ => return None,
+        })
     }
 
     /// The checkbox label in Setup.
@@ -431,6 +444,15 @@ impl Component {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_flags_are_read_back_from_their_element_names() {
+        for flag in ObjectFlag::ALL {
+            assert_eq!(ObjectFlag::from_element(flag.element()), Some(flag));
+        }
+        assert_eq!(ObjectFlag::from_element("object"), None);
+        assert_eq!(ObjectFlag::from_element("AllowRead"), None);
+    }
 
     #[test]
     fn recognises_file_names_of_both_formats() {

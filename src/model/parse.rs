@@ -874,9 +874,7 @@ impl<'a> Parser<'a> {
             } => {
                 if name == b"object" {
                     *object = Some(text());
-                } else if let Some(flag) = std::str::from_utf8(name)
-                    .ok()
-                    .and_then(ObjectFlag::from_element)
+                } else if let Some(flag) = ObjectFlag::from_element_bytes(name)
                     && self.boolean(name, value, mark, end)
                 {
                     access.insert(flag);
