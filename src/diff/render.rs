@@ -599,3 +599,92 @@ pub fn markdown(review: &Review, options: MarkdownOptions, out: &mut dyn Write) 
     }
     out.write_all(text.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Changes, Revision, Status, SubjectKind};
+    use super::*;
+
+    fn subject(name: &str, permissions: usize) -> Subject {
+        Subject {
+            kind: SubjectKind::PermissionSet,
+            name: name.to_string(),
+            renamed_from: None,
+            path: Some(format!("force-app/{name}.permissionset-meta.xml")),
+            status: Status::Changed,
+            gained: Changes {
+                user_permissions: (0..permissions)
+                    .map(|index| (format!("Permission{index}"), index == 0))
+                    .collect(),
+                ..Changes::default()
+            },
+            lost: Changes::default(),
+        }
+    }
+
+    fn review(subjects: Vec<Subject>) -> Review {
+        Review {
+            base: Revision {
+                name: "main".to_string(),
+                commit: Some("0123456789abcdef".to_string()),
+            },
+            head: Revision {
+                name: "work tree".to_string(),
+                commit: None,
+            },
+            subjects,
+            appeared: Vec::new(),
+            disappeared: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// However large the review, the comment stays under GitHub's limit and says what it left out.
+    #[test]
+    fn markdown_stays_under_the_comment_limit() {
+        let subjects = (0..3_000)
+            .map(|index| subject(&format!("Set{index:04}"), 40))
+            .collect();
+        let mut out = Vec::new();
+        markdown(&review(subjects), MarkdownOptions::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.chars().count() <= COMMENT_LIMIT, "{}", text.len());
+        assert!(text.starts_with(MARKER));
+        assert!(text.contains("<details><summary>permission set Set0000 (40 gained, 0 lost)"));
+        let last = text.lines().last().unwrap();
+        assert!(
+            last.ends_with("more sections left out to stay under the comment size limit: run `sflint diff --format json` for all of them._"),
+            "{last}"
+        );
+        // The high-risk list is bounded too.
+        assert!(text.contains("- and 2900 more subjects"));
+    }
+
+    /// Names from the repository cannot break out of their code spans or inject HTML or control
+    /// characters.
+    #[test]
+    fn repository_strings_are_escaped_in_every_format() {
+        let hostile = "A`` <img src=x>\u{1b}[31m\n::error::x";
+        let mut out = Vec::new();
+        markdown(
+            &review(vec![subject(hostile, 1)]),
+            MarkdownOptions::default(),
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("``` A`` <img src=x>\\u{1b}[31m\\n::error::x ```"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'));
+        assert!(!text.lines().any(|line| line.starts_with("::")));
+        let mut out = Vec::new();
+        human(&review(vec![subject(hostile, 1)]), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\u{1b}'));
+        assert!(!text.lines().any(|line| line.starts_with("::")), "{text}");
+        assert_eq!(markdown_text("a|b <c>"), "a\\|b &lt;c&gt;");
+        assert_eq!(markdown_code("`x`"), "`` `x` ``");
+    }
+}
