@@ -1,8 +1,8 @@
 //! `sflint diff` on real git repositories built in a temporary directory: the base commit is
 //! `fixtures/diff/base`, the next `fixtures/diff/head`. Between them a permission set gains Modify
 //! All Data, a permission set group gains a member (with View All Records on Case), the group's
-//! muting permission set mutes Edit on Opportunity, a permission set is renamed (and gains a record
-//! type), and the integration user's profile changes in sflint.toml.
+//! muting permission set mutes Edit on Opportunity, a permission set is renamed (and gains a tab, an
+//! Apex class and a record type), and the integration user's profile changes in sflint.toml.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -142,6 +142,8 @@ permission set Case_Oversight (new)
 
 permission set New_Name (renamed from Old_Name)
   force-app/main/default/permissionsets/New_Name.permissionset-meta.xml
+  gained tabs: standard-Lead
+  gained Apex classes: LeadRouter
   gained record types: Lead.Partner
 
 permission set Sync_Base
@@ -153,7 +155,7 @@ Findings:
   + force-app/main/default/permissionsets/Sync_Base.permissionset-meta.xml:19:9: error [permission-dependency] ModifyAllData (Modify All Data) requires 15 permissions that permission set Sync_Base does not enable: ConvertLeads (Convert Leads), EditEvent (Edit Events), EditPublicDocuments (Manage Public Documents), EditPublicFilters (Manage Public List Views), EditPublicTemplates (Manage Public Classic Email Templates) and 10 more
   - force-app/main/default/permissionsets/Reporting.permissionset-meta.xml:3:5: warning [excess-access] integration user Analytics Sync can Edit Opportunity, but Read-only analytics platform only reads
 
-5 subjects changed: 10 grants gained (5 high-risk), 2 lost; 2 findings appeared, 1 disappeared
+5 subjects changed: 12 grants gained (5 high-risk), 2 lost; 2 findings appeared, 1 disappeared
 ";
 
 #[test]
@@ -251,7 +253,11 @@ fn json_report_has_the_documented_fields() {
             changes(
                 none(),
                 none(),
-                serde_json::json!([{"type": "record-type", "name": "Lead.Partner"}])
+                serde_json::json!([
+                    {"type": "tab", "name": "standard-Lead"},
+                    {"type": "apex-class", "name": "LeadRouter"},
+                    {"type": "record-type", "name": "Lead.Partner"},
+                ])
             ),
             nothing.clone(),
         ),
@@ -333,7 +339,7 @@ fn markdown_report_for_a_pull_request_comment() {
     );
     assert_eq!(
         collapsed.stdout.matches("<details><summary>").count(),
-        3,
+        4,
         "{}",
         collapsed.stdout
     );

@@ -18,7 +18,7 @@ use crate::discover::Unit;
 use crate::fileset::FileSet;
 use crate::model::access::{Access, implied};
 use crate::model::user::{Holdings, IntegrationUser, Member, Role, Selector};
-use crate::model::{Component, MetadataKind, ObjectAccess, ObjectFlag};
+use crate::model::{AccessKind, Component, MetadataKind, ObjectAccess, ObjectFlag};
 use crate::pipeline::Report;
 use crate::problem::Problem;
 use crate::source::display_path;
@@ -101,19 +101,76 @@ impl Status {
 /// What one kind of grant names: the `type` of the JSON's `other` entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OtherKind {
+    Application,
+    Tab,
+    ApexClass,
+    ApexPage,
+    CustomPermission,
+    Flow,
+    CustomMetadataType,
+    CustomSetting,
+    ExternalDataSource,
     RecordType,
 }
 
 impl OtherKind {
     pub fn id(self) -> &'static str {
         match self {
+            OtherKind::Application => "application",
+            OtherKind::Tab => "tab",
+            OtherKind::ApexClass => "apex-class",
+            OtherKind::ApexPage => "apex-page",
+            OtherKind::CustomPermission => "custom-permission",
+            OtherKind::Flow => "flow",
+            OtherKind::CustomMetadataType => "custom-metadata-type",
+            OtherKind::CustomSetting => "custom-setting",
+            OtherKind::ExternalDataSource => "external-data-source",
             OtherKind::RecordType => "record-type",
         }
     }
 
     pub fn noun(self) -> &'static str {
         match self {
+            OtherKind::Application => "app",
+            OtherKind::Tab => "tab",
+            OtherKind::ApexClass => "Apex class",
+            OtherKind::ApexPage => "Visualforce page",
+            OtherKind::CustomPermission => "custom permission",
+            OtherKind::Flow => "flow",
+            OtherKind::CustomMetadataType => "custom metadata type",
+            OtherKind::CustomSetting => "custom setting",
+            OtherKind::ExternalDataSource => "external data source",
             OtherKind::RecordType => "record type",
+        }
+    }
+
+    /// The heading of a list of them.
+    pub fn plural(self) -> &'static str {
+        match self {
+            OtherKind::Application => "apps",
+            OtherKind::Tab => "tabs",
+            OtherKind::ApexClass => "Apex classes",
+            OtherKind::ApexPage => "Visualforce pages",
+            OtherKind::CustomPermission => "custom permissions",
+            OtherKind::Flow => "flows",
+            OtherKind::CustomMetadataType => "custom metadata types",
+            OtherKind::CustomSetting => "custom settings",
+            OtherKind::ExternalDataSource => "external data sources",
+            OtherKind::RecordType => "record types",
+        }
+    }
+
+    fn of(kind: AccessKind) -> OtherKind {
+        match kind {
+            AccessKind::Application => OtherKind::Application,
+            AccessKind::Tab => OtherKind::Tab,
+            AccessKind::ApexClass => OtherKind::ApexClass,
+            AccessKind::ApexPage => OtherKind::ApexPage,
+            AccessKind::CustomPermission => OtherKind::CustomPermission,
+            AccessKind::Flow => OtherKind::Flow,
+            AccessKind::CustomMetadataType => OtherKind::CustomMetadataType,
+            AccessKind::CustomSetting => OtherKind::CustomSetting,
+            AccessKind::ExternalDataSource => OtherKind::ExternalDataSource,
         }
     }
 }
@@ -284,6 +341,15 @@ impl Effective {
                 .record_types
                 .keys()
                 .map(|name| (OtherKind::RecordType, name.to_string()))
+                .chain(
+                    holdings
+                        .members
+                        .iter()
+                        .filter_map(|member| member.component.permissions())
+                        .flat_map(|container| &container.grants.access)
+                        .filter(|grant| grant.granted)
+                        .map(|grant| (OtherKind::of(grant.kind), grant.name.value.clone())),
+                )
                 .collect(),
         }
     }

@@ -94,7 +94,7 @@ impl Groups {
             }
         }
         for (kind, name) in &changes.other {
-            let heading = format!("{}s", kind.noun());
+            let heading = kind.plural().to_string();
             match groups.last_mut() {
                 Some((last, entries)) if *last == heading => entries.push((name.clone(), false)),
                 _ => groups.push((heading, vec![(name.clone(), false)])),

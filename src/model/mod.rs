@@ -265,6 +265,78 @@ pub struct RecordTypeVisibility {
     pub span: Span,
 }
 
+/// Access to a named component of the org other than data: an app, a tab, an Apex class or page,
+/// a custom permission, a flow, custom metadata types and settings, an external data source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessKind {
+    Application,
+    Tab,
+    ApexClass,
+    ApexPage,
+    CustomPermission,
+    Flow,
+    CustomMetadataType,
+    CustomSetting,
+    ExternalDataSource,
+}
+
+impl AccessKind {
+    pub const ALL: [AccessKind; 9] = [
+        AccessKind::Application,
+        AccessKind::Tab,
+        AccessKind::ApexClass,
+        AccessKind::ApexPage,
+        AccessKind::CustomPermission,
+        AccessKind::Flow,
+        AccessKind::CustomMetadataType,
+        AccessKind::CustomSetting,
+        AccessKind::ExternalDataSource,
+    ];
+
+    /// The entry element, its key field and the field that grants it.
+    pub fn fields(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            AccessKind::Application => ("applicationVisibilities", "application", "visible"),
+            AccessKind::Tab => ("tabSettings", "tab", "visibility"),
+            AccessKind::ApexClass => ("classAccesses", "apexClass", "enabled"),
+            AccessKind::ApexPage => ("pageAccesses", "apexPage", "enabled"),
+            AccessKind::CustomPermission => ("customPermissions", "name", "enabled"),
+            AccessKind::Flow => ("flowAccesses", "flow", "enabled"),
+            AccessKind::CustomMetadataType => ("customMetadataTypeAccesses", "name", "enabled"),
+            AccessKind::CustomSetting => ("customSettingAccesses", "name", "enabled"),
+            AccessKind::ExternalDataSource => (
+                "externalDataSourceAccesses",
+                "externalDataSource",
+                "enabled",
+            ),
+        }
+    }
+
+    pub fn from_element(element: &[u8]) -> Option<AccessKind> {
+        AccessKind::ALL
+            .into_iter()
+            .find(|kind| kind.fields().0.as_bytes() == element)
+    }
+
+    /// Whether the value of the granting field grants: `true`, or a tab visibility other than
+    /// hidden (`DefaultOn`, `DefaultOff` on profiles; `Visible`, `Available` on permission sets).
+    pub fn grants(self, value: &str) -> bool {
+        match self {
+            AccessKind::Tab => !matches!(value, "Hidden" | "None" | ""),
+            _ => value == "true",
+        }
+    }
+}
+
+/// One [`AccessKind`] entry as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessGrant {
+    pub kind: AccessKind,
+    pub name: Spanned<String>,
+    pub granted: bool,
+    pub span: Span,
+}
+
 /// What a profile, permission set or muting permission set holds. For a muting permission set every
 /// `true` means "muted" (removed from its group).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -273,6 +345,8 @@ pub struct Grants {
     pub object_permissions: Vec<ObjectPermission>,
     pub field_permissions: Vec<FieldPermission>,
     pub record_type_visibilities: Vec<RecordTypeVisibility>,
+    /// Apps, tabs, Apex classes and pages, custom permissions, flows, ...
+    pub access: Vec<AccessGrant>,
 }
 
 impl Grants {
@@ -304,6 +378,7 @@ impl Grants {
         self.field_permissions.extend(other.field_permissions);
         self.record_type_visibilities
             .extend(other.record_type_visibilities);
+        self.access.extend(other.access);
     }
 }
 
@@ -393,6 +468,9 @@ pub struct SessionSetting {
     pub required_session_level: Option<Spanned<String>>,
 }
 
+// One body per component, and nearly every component is a profile or permission set: boxing the
+// large variant would add an allocation to each for a few bytes saved on groups.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     Permissions(PermissionContainer),

@@ -12,8 +12,9 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{
-    Body, FieldPermission, MetadataKind, ObjectAccess, ObjectFlag, ObjectPermission,
-    PermissionContainer, PermissionSetGroup, RecordTypeVisibility, UserPermission,
+    AccessGrant, AccessKind, Body, FieldPermission, MetadataKind, ObjectAccess, ObjectFlag,
+    ObjectPermission, PermissionContainer, PermissionSetGroup, RecordTypeVisibility,
+    UserPermission,
 };
 use crate::source::{FileIndex, LineTracker, Span, Spanned};
 
@@ -161,9 +162,15 @@ enum Entry {
         visible: bool,
         default: bool,
     },
+    /// An app, tab, Apex class or page, custom permission, flow, ... entry.
+    Access {
+        kind: AccessKind,
+        name: Option<Spanned<String>>,
+        granted: bool,
+    },
     LoginIpRange,
     LoginHours,
-    /// An element the model does not keep (classAccesses, tabSettings, ...).
+    /// An element the model does not keep (layoutAssignments, ...).
     Ignored,
 }
 
@@ -175,6 +182,7 @@ impl Entry {
             Entry::ObjectPermission { .. } => "objectPermissions",
             Entry::FieldPermission { .. } => "fieldPermissions",
             Entry::RecordTypeVisibility { .. } => "recordTypeVisibilities",
+            Entry::Access { kind, .. } => kind.fields().0,
             Entry::LoginIpRange => "loginIpRanges",
             Entry::LoginHours => "loginHours",
             Entry::Ignored | Entry::None => "entry",
@@ -210,7 +218,14 @@ impl Entry {
             },
             b"loginIpRanges" => Entry::LoginIpRange,
             b"loginHours" => Entry::LoginHours,
-            _ => Entry::Ignored,
+            other => match AccessKind::from_element(other) {
+                Some(kind) => Entry::Access {
+                    kind,
+                    name: None,
+                    granted: false,
+                },
+                None => Entry::Ignored,
+            },
         }
     }
 }
@@ -905,6 +920,18 @@ impl<'a> Parser<'a> {
                 b"default" => *default = self.boolean(name, value, mark, end),
                 _ => {}
             },
+            Entry::Access {
+                kind,
+                name: key,
+                granted,
+            } => {
+                let (_, key_field, grant_field) = kind.fields();
+                if name == key_field.as_bytes() {
+                    *key = Some(text());
+                } else if name == grant_field.as_bytes() {
+                    *granted = kind.grants(value.trim());
+                }
+            }
             Entry::LoginIpRange | Entry::LoginHours | Entry::Ignored | Entry::None => {}
         }
     }
@@ -973,6 +1000,18 @@ impl<'a> Parser<'a> {
                 }
                 _ => self.missing_key(mark, end, "recordTypeVisibilities", "recordType"),
             },
+            // An entry without its name is left for Salesforce to reject: no rule reads these.
+            Entry::Access {
+                kind,
+                name: Some(name),
+                granted,
+            } if !name.value.is_empty() => grants.access.push(AccessGrant {
+                kind,
+                name,
+                granted,
+                span,
+            }),
+            Entry::Access { .. } => {}
             Entry::LoginIpRange => container.login_ip_ranges.push(span),
             Entry::LoginHours => container.login_hours = Some(span),
             Entry::Ignored | Entry::None => {}
@@ -1083,6 +1122,13 @@ fn kept_name(name: &[u8]) -> Option<&'static [u8]> {
     Some(match name {
         b"name" => b"name",
         b"enabled" => b"enabled",
+        b"application" => b"application",
+        b"tab" => b"tab",
+        b"visibility" => b"visibility",
+        b"apexClass" => b"apexClass",
+        b"apexPage" => b"apexPage",
+        b"flow" => b"flow",
+        b"externalDataSource" => b"externalDataSource",
         b"object" => b"object",
         b"allowCreate" => b"allowCreate",
         b"allowDelete" => b"allowDelete",
