@@ -104,6 +104,24 @@ impl<'a> Access<'a> {
     /// The access of the members `include` selects (by index into `holdings.members`).
     pub fn of(holdings: &Holdings<'a>, include: impl Fn(usize, &Member<'a>) -> bool) -> Access<'a> {
         let mut access = Access::default();
+        // An admin profile lists hundreds of thousands of fields: the maps are sized once for
+        // every entry of the members included, rather than grown (each growth rehashes them all).
+        let mut sizes = [0usize; 4];
+        for (index, member) in holdings.members.iter().enumerate() {
+            if let Some(container) = member.component.permissions()
+                && include(index, member)
+            {
+                let grants = &container.grants;
+                sizes[0] += grants.user_permissions.len();
+                sizes[1] += grants.object_permissions.len();
+                sizes[2] += grants.field_permissions.len();
+                sizes[3] += grants.record_type_visibilities.len();
+            }
+        }
+        access.user_permissions.reserve(sizes[0]);
+        access.objects.reserve(sizes[1]);
+        access.fields.reserve(sizes[2]);
+        access.record_types.reserve(sizes[3]);
         for (index, member) in holdings.members.iter().enumerate() {
             if !include(index, member) {
                 continue;
