@@ -816,16 +816,23 @@ fn run_diff(args: DiffArgs) -> io::Result<ExitCode> {
         tree.load_workspace(&workspace)?;
         Ok((tree, workspace))
     };
-    let (base_tree, base_workspace) = match open(&base_rev) {
+    // Both revisions at once: most of reading one is waiting for git to inflate its blobs.
+    let (base_opened, head_opened) = std::thread::scope(|scope| {
+        let head = scope.spawn(|| args.head.as_deref().map(open).transpose());
+        let base = open(&base_rev);
+        (
+            base,
+            head.join()
+                .unwrap_or_else(|_| Err("reading the head revision failed".to_string())),
+        )
+    });
+    let (base_tree, base_workspace) = match base_opened {
         Ok(opened) => opened,
         Err(message) => return fail(message),
     };
-    let head_opened = match &args.head {
-        Some(head) => match open(head) {
-            Ok(opened) => Some(opened),
-            Err(message) => return fail(message),
-        },
-        None => None,
+    let head_opened = match head_opened {
+        Ok(opened) => opened,
+        Err(message) => return fail(message),
     };
     let disk_workspace;
     let (head_workspace, head_files, head_revision): (&Workspace, &dyn FileSet, Revision) =
