@@ -2,8 +2,11 @@
 //! mistakes that would silently do nothing. Each test runs the real binary and checks the exact
 //! output.
 
-use std::path::Path;
+mod support;
+
 use std::process::Command;
+
+use support::run;
 
 const PROJECT: &str = r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#;
 const SETS: &str = "force-app/main/default/permissionsets";
@@ -32,27 +35,6 @@ fn user_permission(name: &str) -> String {
 }
 
 const PROFILE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <userLicense>Salesforce</userLicense>\n</Profile>\n";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_sflint"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
 
 // Silent green runs.
 

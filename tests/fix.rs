@@ -1,8 +1,11 @@
 //! `sflint check --fix`, `--diff` and `--unsafe-fixes` through the real binary: exact diffs,
 //! exact files written, exit codes, and what is never written.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
+
+use support::run;
 
 const PROJECT: &str = r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#;
 const SET: &str = "force-app/main/default/permissionsets/Ops.permissionset-meta.xml";
@@ -14,27 +17,6 @@ fn project(text: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
     dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_sflint"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
 }
 
 /// A permission set with one of everything a safe fix repairs: Edit without Read on an object, an

@@ -1,29 +1,11 @@
 //! `sflint scaffold PACK`: the file it writes satisfies the pack, is in canonical order and holds
 //! only what the pack's findings asked for.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_sflint"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
+use support::run;
 
 /// The options of a pack's compliant fixture, as `--option KEY=VALUE` arguments: a representative
 /// set of options for every shipped pack.
