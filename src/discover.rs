@@ -12,6 +12,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
 use crate::fileset::{Listing, Source};
+use crate::inventory::Inventory;
 use crate::model::MetadataKind;
 use crate::problem::Problem;
 use crate::project::{self, Project};
@@ -42,6 +43,8 @@ pub struct Discovery {
     pub units: Vec<Unit>,
     /// What `.forceignore` and excludes left out, with `collect_excluded`.
     pub excluded: Vec<Unit>,
+    /// The rest of the project below the paths walked: objects, fields, classes, apps, ...
+    pub inventory: Inventory,
     pub problems: Vec<Problem>,
 }
 
@@ -216,6 +219,7 @@ pub fn discover_in(options: &DiscoverOptions, cwd: &Path, source: Source) -> Dis
         problems: Vec::new(),
         collector: Collector::default(),
         excluded: Collector::default(),
+        hidden: Inventory::default(),
         roots: BTreeMap::new(),
     };
 
@@ -246,10 +250,13 @@ pub fn discover_in(options: &DiscoverOptions, cwd: &Path, source: Source) -> Dis
     }
     let Scan {
         mut problems,
-        collector,
+        mut collector,
         excluded,
+        hidden,
         ..
     } = scan;
+    let mut inventory = std::mem::take(&mut collector.inventory);
+    inventory.extend(hidden);
     let (units, unreadable_names) = collector.into_units(cwd);
     let (excluded, _) = excluded.into_units(cwd);
     for (path, named) in unreadable_names {
@@ -266,6 +273,7 @@ pub fn discover_in(options: &DiscoverOptions, cwd: &Path, source: Source) -> Dis
         project: project_of_first,
         units,
         excluded,
+        inventory,
         problems,
     }
 }
@@ -279,6 +287,8 @@ struct Scan<'o> {
     collector: Collector,
     /// What `.forceignore` and excludes left out, with `collect_excluded`.
     excluded: Collector,
+    /// The definitions they left out, collected or not.
+    hidden: Inventory,
     /// Per root: its filter (`.forceignore` and excludes, built once however many paths lie under
     /// it) and its real location, which symbolic links must not leave.
     roots: BTreeMap<PathBuf, (Filter, Option<PathBuf>)>,
@@ -414,6 +424,9 @@ impl Scan<'_> {
                 && entry.depth() > 0
                 && entry.path_is_symlink()
                 && !self.inside(entry.path(), root);
+            if excluded && excluded_below.is_none() {
+                self.hidden.add_hidden(entry.path(), file_type.is_dir());
+            }
             if left || excluded && !self.options.collect_excluded {
                 if file_type.is_dir() {
                     entries.skip_current_dir();
@@ -457,8 +470,11 @@ impl Scan<'_> {
         for file in below {
             if !filter.is_excluded(file, false) {
                 self.collector.add_file(file.clone(), false);
-            } else if self.options.collect_excluded {
-                self.excluded.add_file(file.clone(), false);
+            } else {
+                self.hidden.add_hidden(file, false);
+                if self.options.collect_excluded {
+                    self.excluded.add_file(file.clone(), false);
+                }
             }
         }
     }
@@ -598,6 +614,8 @@ struct Collector {
     bundles: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
     /// Files that look like metadata but whose names are not UTF-8, and whether each was named.
     unreadable_names: BTreeMap<PathBuf, bool>,
+    /// The rest of the project: what permission files may refer to.
+    inventory: Inventory,
 }
 
 impl Collector {
@@ -615,6 +633,8 @@ impl Collector {
                 if let Some((kind, name)) = MetadataKind::from_file_name(file_name) {
                     let name = name.to_string();
                     self.singles.insert((path, kind, name));
+                } else {
+                    self.inventory.add(&path);
                 }
             }
             None => {

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use crate::baseline;
 use crate::catalog::Catalog;
 use crate::checks;
+use crate::definitions::Definitions;
 use crate::diagnostic::{self, Diagnostic};
 use crate::discover::Unit;
 use crate::fileset::FileSet;
@@ -169,9 +170,19 @@ struct Linted {
 }
 
 fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> Linted {
+    let definitions = Definitions::new(
+        &workspace.inventory,
+        workspace
+            .project
+            .as_ref()
+            .and_then(|project| project.namespace.as_deref()),
+        files,
+        &workspace.display_base,
+    );
     let context = checks::Context {
         catalog: Catalog::get(),
         keep_duplicate: workspace.keep_duplicate,
+        definitions: &definitions,
     };
     let units: Vec<(LoadedUnit, Vec<Diagnostic>, bool)> = pool.run(|| {
         workspace
@@ -213,6 +224,7 @@ fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> 
         linted.problems.extend(loaded.problems);
         linted.held.components.extend(loaded.component);
     }
+    linted.problems.extend(definitions.into_problems());
     linted
 }
 

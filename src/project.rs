@@ -19,6 +19,9 @@ pub struct Project {
     /// preset.
     pub decomposed_permission_sets: bool,
     pub source_api_version: Option<String>,
+    /// The project's own namespace prefix (`namespace`), if it is a namespaced package: names with
+    /// another prefix belong to installed packages.
+    pub namespace: Option<String>,
     /// `packageDirectories` entries that cannot be scanned (missing, not a directory, outside the
     /// project), left out of `package_dirs`. A directory that is a symbolic link leading out of the
     /// project is judged by discovery, which may be told to follow it.
@@ -45,6 +48,8 @@ struct ProjectFile {
     registry_presets: Vec<String>,
     #[serde(default)]
     source_api_version: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -148,6 +153,7 @@ impl Project {
             package_dirs,
             decomposed_permission_sets,
             source_api_version: file.source_api_version,
+            namespace: file.namespace.filter(|namespace| !namespace.is_empty()),
             bad_entries,
         })
     }

@@ -16,6 +16,7 @@ use crate::config::{self, LoadedConfig};
 use crate::discover::{self, DiscoverOptions, Discovery, Unit};
 use crate::fileset::Source;
 use crate::integrations::{self, Integration};
+use crate::inventory::Inventory;
 use crate::model::MetadataKind;
 use crate::problem::Problem;
 use crate::project::Project;
@@ -112,6 +113,9 @@ pub struct Workspace {
     /// What `.forceignore` and excludes leave out, when integration users may hold it: read for
     /// them only (it is in the org, though this project does not deploy it).
     pub excluded: Vec<Unit>,
+    /// The project's other metadata that permission files refer to (objects, fields, classes,
+    /// apps, ...), by name.
+    pub inventory: Inventory,
     pub baseline: Option<BaselineInput>,
     pub threads: Option<usize>,
     /// Keep the source lines around each finding.
@@ -160,6 +164,7 @@ impl Workspace {
             project,
             units: targets,
             mut excluded,
+            mut inventory,
             problems: discovery_problems,
         } = discover::discover_in(&discover_options, cwd, source);
         problems.extend(discovery_problems);
@@ -213,9 +218,9 @@ impl Workspace {
         } else {
             IntegrationScope::All
         };
-        // Named files are checked with the rest of their integration users, which may lie anywhere
-        // in the project: list it too.
-        let others = if named_files && !integrations.is_empty() {
+        // Named files are checked with the rest of their integration users, and against the
+        // definitions they refer to, which may lie anywhere in the project: list it too.
+        let others = if named_files && (!integrations.is_empty() || project.is_some()) {
             let everything = DiscoverOptions {
                 paths: vec![root.clone()],
                 excludes: discover_options.excludes.clone(),
@@ -230,10 +235,15 @@ impl Workspace {
             // Problems of the rest of the project are not this run's concern.
             let rest = discover::discover_in(&everything, cwd, source);
             excluded.extend(rest.excluded);
-            rest.units
-                .into_iter()
-                .filter(|unit| !linted.contains(unit.files[0].fs.as_path()))
-                .collect()
+            inventory.extend(rest.inventory);
+            if integrations.is_empty() {
+                Vec::new()
+            } else {
+                rest.units
+                    .into_iter()
+                    .filter(|unit| !linted.contains(unit.files[0].fs.as_path()))
+                    .collect()
+            }
         } else {
             Vec::new()
         };
@@ -275,6 +285,7 @@ impl Workspace {
             targets,
             others,
             excluded,
+            inventory,
             baseline,
             threads: options.threads,
             excerpts: options.excerpts,
@@ -297,6 +308,7 @@ impl Workspace {
             targets: Vec::new(),
             others: Vec::new(),
             excluded: Vec::new(),
+            inventory: Inventory::default(),
             baseline: None,
             threads: options.threads,
             excerpts: options.excerpts,

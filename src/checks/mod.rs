@@ -15,6 +15,7 @@ mod unknown_user_permission;
 mod view_all_data;
 
 use crate::catalog::Catalog;
+use crate::definitions::Definitions;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{Component, MetadataKind, PermissionContainer};
 use crate::registry::RuleId;
@@ -25,6 +26,8 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     /// Which of conflicting repeated entries a fix keeps.
     pub keep_duplicate: crate::fix::KeepDuplicate,
+    /// The rest of the project: objects, fields, classes, apps, ... that permission files name.
+    pub definitions: &'a Definitions<'a>,
 }
 
 /// A rule that looks at one component at a time.

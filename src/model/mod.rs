@@ -5,6 +5,7 @@
 //! skipped while streaming (see [`parse`]).
 
 pub mod access;
+pub mod definition;
 pub mod names;
 pub mod parse;
 pub mod user;

@@ -1,0 +1,353 @@
+//! The rest of the project as rules consult it: the [`Inventory`] of what exists, and what an
+//! object's definition files say, read from the file set the first time a rule asks about that
+//! object and kept for the run. A project's field files are many and small; a run reads those of
+//! the objects its permission files grant field or object access on, and a run whose rules never
+//! ask reads none.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+use crate::fileset::FileSet;
+use crate::inventory::{ComponentKind, Inventory, ObjectFiles};
+use crate::model::definition::{self, DefinitionError, FieldDefinition, ObjectDefinition};
+use crate::model::parse;
+use crate::problem::Problem;
+use crate::source::display_path;
+
+/// What a rule learns about a name a permission file uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence<'a, T: ?Sized> {
+    /// The project defines it.
+    Defined(&'a T),
+    /// The project defines its object (or holds components of its kind) but not it.
+    Missing,
+    /// Nothing can be said: a standard or installed-package name, a kind or object the project
+    /// does not hold, or one exclusion may have hidden.
+    Unknown,
+}
+
+/// The project's definitions, read on demand.
+pub struct Definitions<'a> {
+    inventory: &'a Inventory,
+    /// The project's own namespace prefix.
+    namespace: Option<&'a str>,
+    files: &'a dyn FileSet,
+    display_base: &'a Path,
+    objects: HashMap<&'a str, OnceLock<ObjectDefinition>>,
+    problems: Mutex<Vec<Problem>>,
+}
+
+impl<'a> Definitions<'a> {
+    pub fn new(
+        inventory: &'a Inventory,
+        namespace: Option<&'a str>,
+        files: &'a dyn FileSet,
+        display_base: &'a Path,
+    ) -> Self {
+        Definitions {
+            inventory,
+            namespace,
+            files,
+            display_base,
+            objects: inventory
+                .objects
+                .keys()
+                .map(|name| (name.as_str(), OnceLock::new()))
+                .collect(),
+            problems: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn inventory(&self) -> &'a Inventory {
+        self.inventory
+    }
+
+    /// What the definition files of `object` say, read once; `None` if the project has no files
+    /// for it.
+    pub fn object(&self, object: &str) -> Option<&ObjectDefinition> {
+        let files = self.inventory.objects.get(object)?;
+        let cell = self.objects.get(object)?;
+        Some(cell.get_or_init(|| self.read_object(files)))
+    }
+
+    /// Whether the project defines `Object.Field`.
+    pub fn field(&self, object: &str, field: &str) -> Presence<'_, FieldDefinition> {
+        if let Some(found) = self.object(object).and_then(|read| read.fields.get(field)) {
+            return Presence::Defined(found);
+        }
+        if is_custom_name(field) && self.can_miss_part(object, field) {
+            Presence::Missing
+        } else {
+            Presence::Unknown
+        }
+    }
+
+    /// Whether the project defines the record type `Object.Name`.
+    pub fn record_type(&self, object: &str, name: &str) -> Presence<'_, ()> {
+        if self
+            .object(object)
+            .is_some_and(|read| read.record_types.contains(name))
+        {
+            return Presence::Defined(&());
+        }
+        if self.can_miss_part(object, name) {
+            Presence::Missing
+        } else {
+            Presence::Unknown
+        }
+    }
+
+    /// Whether the project defines the component `name` of `kind`.
+    pub fn component(&self, kind: ComponentKind, name: &str) -> Presence<'_, Path> {
+        if let Some(path) = self.inventory.component(kind, name) {
+            return Presence::Defined(path);
+        }
+        if self.inventory.holds_kind(kind)
+            && !self.inventory.hidden.kinds.contains(&kind)
+            && self.is_own(name)
+            && !is_standard_component(kind, name)
+        {
+            Presence::Missing
+        } else {
+            Presence::Unknown
+        }
+    }
+
+    /// Whether `name` is the project's own: no namespace prefix, or the project's.
+    pub fn is_own(&self, name: &str) -> bool {
+        match namespace_of(name) {
+            None => true,
+            Some(prefix) => self.namespace == Some(prefix),
+        }
+    }
+
+    /// What went wrong reading definition files, sorted.
+    pub fn into_problems(self) -> Vec<Problem> {
+        let mut problems = self
+            .problems
+            .into_inner()
+            .unwrap_or_else(|poison| poison.into_inner());
+        problems.sort();
+        problems
+    }
+
+    /// A part (field or record type) `name` of `object` is missing only where the project defines
+    /// the object itself (its `.object-meta.xml` or `.object`), so that the object comes from here
+    /// with all its parts; the object is custom; neither it nor the part belongs to another
+    /// namespace; and no exclusion hid any of the object's files. (Fields must be custom too:
+    /// standard fields exist on every object.)
+    fn can_miss_part(&self, object: &str, name: &str) -> bool {
+        let Some(files) = self.inventory.objects.get(object) else {
+            return false;
+        };
+        files.definition.is_some()
+            && is_custom_name(object)
+            && self.is_own(object)
+            && self.is_own(name)
+            && !self.inventory.object_may_be_hidden(object)
+    }
+
+    fn read_object(&self, files: &ObjectFiles) -> ObjectDefinition {
+        if files.is_single_file() {
+            let path = files.definition.as_deref().unwrap_or(Path::new(""));
+            return self
+                .read(path, definition::parse_object)
+                .unwrap_or_default();
+        }
+        let mut object = ObjectDefinition::default();
+        for (name, path) in &files.fields {
+            // A field whose file cannot be read is still known to exist.
+            let field = self.read(path, definition::parse_field).unwrap_or_default();
+            object.fields.insert(name.clone(), field);
+        }
+        object
+            .record_types
+            .extend(files.record_types.keys().cloned());
+        object
+    }
+
+    fn read<T>(
+        &self,
+        path: &Path,
+        parse: impl FnOnce(&str) -> Result<T, DefinitionError>,
+    ) -> Option<T> {
+        let result = self
+            .files
+            .read(path)
+            .map_err(|message| (None, message))
+            .and_then(|bytes| {
+                let text = parse::decode(&bytes, 0).map_err(|error| (None, error.message))?;
+                parse(text).map_err(|error| (Some(error.line as usize), error.message))
+            });
+        match result {
+            Ok(value) => Some(value),
+            Err((line, message)) => {
+                let shown = display_path(path, self.display_base);
+                self.problems
+                    .lock()
+                    .unwrap_or_else(|poison| poison.into_inner())
+                    .push(
+                        Problem::warning(
+                            Some(shown),
+                            format!("{message}; the checks that need this definition skip it"),
+                        )
+                        .at(line, None),
+                    );
+                None
+            }
+        }
+    }
+}
+
+/// The namespace prefix of an API name (`ns__Object__c`, `ns__Field__c`, `ns.Class`), if it has one.
+pub fn namespace_of(name: &str) -> Option<&str> {
+    if let Some((prefix, _)) = name.split_once('.') {
+        return Some(prefix);
+    }
+    let stem = name
+        .strip_suffix("__c")
+        .or_else(|| name.strip_suffix("__mdt"))
+        .or_else(|| name.strip_suffix("__e"))
+        .or_else(|| name.strip_suffix("__x"))
+        .or_else(|| name.strip_suffix("__b"))
+        .unwrap_or(name);
+    stem.split_once("__").map(|(prefix, _)| prefix)
+}
+
+/// A custom object or field: its name ends in a custom suffix.
+pub fn is_custom_name(name: &str) -> bool {
+    ["__c", "__mdt", "__e", "__x", "__b"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}
+
+/// Names Salesforce itself provides: `standard__` apps, `standard-` tabs.
+fn is_standard_component(kind: ComponentKind, name: &str) -> bool {
+    match kind {
+        ComponentKind::Application => name.starts_with("standard__"),
+        ComponentKind::Tab => name.starts_with("standard-"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fileset::Memory;
+    use std::path::PathBuf;
+
+    fn project() -> (Inventory, Memory) {
+        let mut files = Memory::default();
+        let mut inventory = Inventory::default();
+        let mut add = |path: &str, text: &str| {
+            inventory.add(Path::new(path));
+            files.insert(PathBuf::from(path), text.as_bytes().to_vec());
+        };
+        add(
+            "/p/objects/Invoice__c/Invoice__c.object-meta.xml",
+            "<CustomObject/>",
+        );
+        add(
+            "/p/objects/Invoice__c/fields/Total__c.field-meta.xml",
+            "<CustomField><type>Summary</type></CustomField>",
+        );
+        add(
+            "/p/objects/Invoice__c/fields/Broken__c.field-meta.xml",
+            "<CustomField>\n<type>",
+        );
+        add(
+            "/p/objects/Account/fields/Tier__c.field-meta.xml",
+            "<CustomField><type>Text</type></CustomField>",
+        );
+        add("/p/classes/Sync.cls", "public class Sync {}");
+        (inventory, files)
+    }
+
+    #[test]
+    fn says_what_is_defined_missing_or_unknowable() {
+        let (inventory, files) = project();
+        let definitions = Definitions::new(&inventory, Some("acme"), &files, Path::new("/p"));
+        assert!(matches!(
+            definitions.field("Invoice__c", "Total__c"),
+            Presence::Defined(field) if field.computed() == Some("a roll-up summary field")
+        ));
+        assert_eq!(
+            definitions.field("Invoice__c", "Gone__c"),
+            Presence::Missing
+        );
+        assert_eq!(
+            definitions.field("Invoice__c", "acme__Gone__c"),
+            Presence::Missing
+        );
+        // Another package's field, a standard field, an object the project only extends.
+        assert_eq!(
+            definitions.field("Invoice__c", "pkg__Gone__c"),
+            Presence::Unknown
+        );
+        assert_eq!(definitions.field("Invoice__c", "Name"), Presence::Unknown);
+        assert_eq!(definitions.field("Account", "Gone__c"), Presence::Unknown);
+        assert_eq!(definitions.field("Contact", "Gone__c"), Presence::Unknown);
+        assert_eq!(
+            definitions.record_type("Invoice__c", "Retail"),
+            Presence::Missing
+        );
+        assert!(matches!(
+            definitions.component(ComponentKind::ApexClass, "Sync"),
+            Presence::Defined(_)
+        ));
+        assert_eq!(
+            definitions.component(ComponentKind::ApexClass, "Gone"),
+            Presence::Missing
+        );
+        assert_eq!(
+            definitions.component(ComponentKind::ApexClass, "pkg__Gone"),
+            Presence::Unknown
+        );
+        assert_eq!(
+            definitions.component(ComponentKind::Flow, "Gone"),
+            Presence::Unknown
+        );
+        // The broken field still exists; reading it is a problem that names the file and line.
+        assert!(matches!(
+            definitions.field("Invoice__c", "Broken__c"),
+            Presence::Defined(_)
+        ));
+        let problems = definitions.into_problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].path.as_deref(),
+            Some("objects/Invoice__c/fields/Broken__c.field-meta.xml")
+        );
+        assert_eq!(problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn exclusion_makes_absence_unknowable() {
+        let (mut inventory, files) = project();
+        inventory.add_hidden(
+            Path::new("/p/objects/Invoice__c/fields/Secret__c.field-meta.xml"),
+            false,
+        );
+        inventory.add_hidden(Path::new("/p/classes"), true);
+        let definitions = Definitions::new(&inventory, None, &files, Path::new("/p"));
+        assert_eq!(
+            definitions.field("Invoice__c", "Secret__c"),
+            Presence::Unknown
+        );
+        assert_eq!(
+            definitions.component(ComponentKind::ApexClass, "Gone"),
+            Presence::Unknown
+        );
+    }
+
+    #[test]
+    fn names_their_namespace() {
+        assert_eq!(namespace_of("pkg__Thing__c"), Some("pkg"));
+        assert_eq!(namespace_of("Thing__c"), None);
+        assert_eq!(namespace_of("pkg__Setting__mdt"), Some("pkg"));
+        assert_eq!(namespace_of("pkg.Controller"), Some("pkg"));
+        assert_eq!(namespace_of("pkg__Page"), Some("pkg"));
+        assert_eq!(namespace_of("Account"), None);
+    }
+}
