@@ -7,7 +7,10 @@
 //! - `sets`: only permission sets of about 50 KB, many of them;
 //! - `huge`: a few huge profiles of 4 to 48 MB (an org of up to 8,000 objects);
 //! - `tiny`: tens of thousands of tiny files: permission sets decomposed one entry per file (the
-//!   beta layout), beside the object and field files of the project (which sflint does not read).
+//!   beta layout), beside the object and field files of the project;
+//! - `project`: the permission sets of `sets` beside the objects and fields of a real org's project
+//!   (400 objects, about 20,000 field files: text, formula, roll-up, auto-number, required and
+//!   master-detail fields), which the project checks read.
 //!
 //! ```sh
 //! cargo run --release --example synth -- --out /tmp/org --size-mb 500 --seed 1 [--shape mixed]
@@ -116,7 +119,7 @@ struct Org {
 }
 
 impl Org {
-    fn new(rng: &mut Rng, custom_objects: usize) -> Org {
+    fn new(rng: &mut Rng, custom_objects: usize, fields: std::ops::Range<usize>) -> Org {
         let mut objects: Vec<String> = STANDARD_OBJECTS.iter().map(|s| s.to_string()).collect();
         for index in 0..custom_objects {
             objects.push(format!("Custom_Object_{index:03}__c"));
@@ -124,7 +127,7 @@ impl Org {
         let fields = objects
             .iter()
             .map(|object| {
-                let count = 20 + rng.below(21) as usize;
+                let count = fields.start + rng.below(fields.len() as u64) as usize;
                 (0..count)
                     .map(|index| format!("{object}.Field_{index:02}__c"))
                     .collect()
@@ -288,6 +291,7 @@ enum Shape {
     Sets,
     Huge,
     Tiny,
+    Project,
 }
 
 fn main() {
@@ -295,7 +299,8 @@ fn main() {
     let mut size_mb: u64 = 500;
     let mut seed: u64 = 1;
     let mut shape = Shape::Mixed;
-    let usage = "usage: synth --out DIR [--size-mb N] [--seed N] [--shape mixed|sets|huge|tiny]";
+    let usage =
+        "usage: synth --out DIR [--size-mb N] [--seed N] [--shape mixed|sets|huge|tiny|project]";
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -308,6 +313,7 @@ fn main() {
                     Some("sets") => Shape::Sets,
                     Some("huge") => Shape::Huge,
                     Some("tiny") => Shape::Tiny,
+                    Some("project") => Shape::Project,
                     _ => {
                         eprintln!("{usage}");
                         std::process::exit(2);
@@ -327,7 +333,13 @@ fn main() {
     let mut rng = Rng(seed);
     // Huge profiles need a bigger org: 48 MB is about 8,000 objects with their fields.
     let custom_objects = if shape == Shape::Huge { 8_000 } else { 376 };
-    let org = Org::new(&mut rng, custom_objects);
+    // A project keeps about 50 fields per object: 20,000 field files.
+    let fields = if shape == Shape::Project {
+        40..61
+    } else {
+        20..41
+    };
+    let org = Org::new(&mut rng, custom_objects, fields);
     let base = out_dir.join("force-app/main/default");
     let profiles_dir = base.join("profiles");
     let sets_dir = base.join("permissionsets");
@@ -349,7 +361,9 @@ fn main() {
         Shape::Mixed => {
             "profile = \"Profile_0001\"\npermission_sets = [\"Synthetic_0001\", \"Synthetic_0002\"]\n"
         }
-        Shape::Sets => "permission_sets = [\"Synthetic_0001\", \"Synthetic_0002\"]\n",
+        Shape::Sets | Shape::Project => {
+            "permission_sets = [\"Synthetic_0001\", \"Synthetic_0002\"]\n"
+        }
         Shape::Huge => "profile = \"Profile_0001\"\n",
         Shape::Tiny => "permission_sets = [\"Decomposed_0001\", \"Decomposed_0002\"]\n",
     };
@@ -365,10 +379,10 @@ fn main() {
     let mut largest = 0u64;
     let mut files = 0usize;
     match shape {
-        Shape::Mixed | Shape::Sets => {
+        Shape::Mixed | Shape::Sets | Shape::Project => {
             // In a mixed org permission sets take about 15% of the bytes, as in real orgs; about
             // 1,500 at 500 MB.
-            let set_budget = if shape == Shape::Sets {
+            let set_budget = if shape != Shape::Mixed {
                 target
             } else {
                 target * 15 / 100
@@ -394,6 +408,14 @@ fn main() {
                 );
             }
             files = sets + profiles;
+            if shape == Shape::Project {
+                let objects_dir = base.join("objects");
+                for object in 0..org.objects.len() {
+                    let (object_files, bytes) = object_files(&org, object, &objects_dir, true);
+                    files += object_files;
+                    written += bytes;
+                }
+            }
         }
         Shape::Huge => {
             // Profiles of about 48, 4, 16 and 8 MB in turn (about 5.8 KB per object).
@@ -422,7 +444,7 @@ fn main() {
                 files += text_files;
                 written += bytes;
                 if object < org.objects.len() {
-                    let (object_files, bytes) = object_files(&org, object, &objects_dir);
+                    let (object_files, bytes) = object_files(&org, object, &objects_dir, false);
                     files += object_files;
                     written += bytes;
                     object += 1;
@@ -522,8 +544,11 @@ fn decomposed_set(org: &Org, index: usize, rng: &mut Rng, sets_dir: &Path) -> (u
     (files, bytes)
 }
 
-/// The object file and the field files of one object, as a project holds them.
-fn object_files(org: &Org, object: usize, objects_dir: &Path) -> (usize, u64) {
+/// The object file and the field files of one object, as a project holds them: text fields, or
+/// with `varied` the mix of a real org (one in 20 a formula, one in 50 a roll-up summary, one in 60
+/// an auto-number, one in 25 required, and on custom objects a master-detail field to a standard
+/// object).
+fn object_files(org: &Org, object: usize, objects_dir: &Path, varied: bool) -> (usize, u64) {
     let name = &org.objects[object];
     let dir = objects_dir.join(name);
     let fields_dir = dir.join("fields");
@@ -533,10 +558,33 @@ fn object_files(org: &Org, object: usize, objects_dir: &Path) -> (usize, u64) {
     );
     let mut bytes = text.len() as u64;
     write(&dir.join(format!("{name}.object-meta.xml")), &text);
-    for field in &org.fields[object] {
+    for (index, field) in org.fields[object].iter().enumerate() {
         let field_name = field.rsplit('.').next().unwrap_or(field);
+        let body = match index {
+            _ if !varied => "    <type>Text</type>\n    <length>80</length>\n".to_string(),
+            3 if name.ends_with("__c") => format!(
+                "    <referenceTo>{}</referenceTo>\n    <relationshipName>{field_name}_r</relationshipName>\n    <type>MasterDetail</type>\n",
+                STANDARD_OBJECTS[object % STANDARD_OBJECTS.len()]
+            ),
+            _ if index % 20 == 7 => {
+                "    <formula>TEXT(CreatedDate)</formula>\n    <type>Text</type>\n".to_string()
+            }
+            _ if index % 50 == 11 => {
+                "    <summaryOperation>count</summaryOperation>\n    <type>Summary</type>\n"
+                    .to_string()
+            }
+            _ if index % 60 == 13 => {
+                "    <displayFormat>A-{0000}</displayFormat>\n    <type>AutoNumber</type>\n"
+                    .to_string()
+            }
+            _ if index % 25 == 5 => {
+                "    <required>true</required>\n    <type>Text</type>\n    <length>80</length>\n"
+                    .to_string()
+            }
+            _ => "    <type>Text</type>\n    <length>80</length>\n".to_string(),
+        };
         let text = format!(
-            "{HEADER}<CustomField {NAMESPACE}>\n    <fullName>{field_name}</fullName>\n    <label>{field_name}</label>\n    <type>Text</type>\n    <length>80</length>\n</CustomField>\n"
+            "{HEADER}<CustomField {NAMESPACE}>\n    <fullName>{field_name}</fullName>\n    <label>{field_name}</label>\n{body}</CustomField>\n"
         );
         bytes += text.len() as u64;
         write(

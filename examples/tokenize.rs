@@ -1,11 +1,13 @@
 //! The parsing floor for benchmarks: walk the directories given, read every permission metadata
 //! file (the parts of decomposed permission sets included) and every file named, and tokenize them
 //! with quick-xml, in parallel, building nothing. sflint cannot be faster than reading and
-//! tokenizing the same bytes.
+//! tokenizing the same bytes. `--definitions` adds the object, field and record type files that
+//! the project checks read.
 //!
 //! ```sh
 //! cargo run --release --example tokenize -- /tmp/org [THREADS]
 //! cargo run --release --example tokenize -- --threads 1 /tmp/org/a.profile-meta.xml ...
+//! cargo run --release --example tokenize -- --definitions /tmp/org
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -30,12 +32,31 @@ fn is_metadata(path: &Path) -> bool {
             .any(|dir| dir.file_name().is_some_and(|dir| dir == "permissionsets"))
 }
 
+/// An object, field or record type definition.
+fn is_definition(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| {
+            [
+                ".object-meta.xml",
+                ".field-meta.xml",
+                ".recordType-meta.xml",
+                ".object",
+            ]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+        })
+}
+
 fn main() {
     let mut threads: Option<usize> = None;
+    let mut definitions = false;
     let mut roots: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--threads" {
+        if arg == "--definitions" {
+            definitions = true;
+        } else if arg == "--threads" {
             threads = args.next().and_then(|value| value.parse().ok());
         } else if let (false, Ok(value)) = (roots.is_empty(), arg.parse::<usize>()) {
             threads = Some(value);
@@ -44,7 +65,9 @@ fn main() {
         }
     }
     if roots.is_empty() {
-        eprintln!("usage: tokenize [--threads N] DIR|FILE... (or: tokenize DIR THREADS)");
+        eprintln!(
+            "usage: tokenize [--threads N] [--definitions] DIR|FILE... (or: tokenize DIR THREADS)"
+        );
         std::process::exit(2);
     }
     let mut files: Vec<PathBuf> = Vec::new();
@@ -59,7 +82,7 @@ fn main() {
                 .filter_map(Result::ok)
                 .filter(|entry| entry.file_type().is_file())
                 .map(|entry| entry.into_path())
-                .filter(|path| is_metadata(path)),
+                .filter(|path| is_metadata(path) || definitions && is_definition(path)),
         );
     }
     let run = || -> u64 {

@@ -183,6 +183,11 @@ fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> 
         catalog: Catalog::get(),
         keep_duplicate: workspace.keep_duplicate,
         definitions: &definitions,
+        switched_off: checks::rules()
+            .iter()
+            .map(|rule| rule.id())
+            .filter(|&rule| workspace.settings.switches_off(rule))
+            .collect(),
     };
     let units: Vec<(LoadedUnit, Vec<Diagnostic>, bool)> = pool.run(|| {
         workspace

@@ -138,6 +138,19 @@ impl Settings {
         }
     }
 
+    /// Whether every finding of a built-in component rule is switched off, wherever it is: then the
+    /// rule need not run (and read the definitions it would consult). Overrides cannot bring back
+    /// what `select`, `ignore` or a top-level `off` removed.
+    pub fn switches_off(&self, rule: RuleId) -> bool {
+        let id = rule.as_str();
+        (!self.select.is_empty() && !self.select.iter().any(|key| key == id))
+            || self.ignore.iter().any(|key| key == id)
+            || self
+                .rules
+                .iter()
+                .any(|(key, level)| key == id && *level == RuleSetting::Off)
+    }
+
     /// The severity the project wants the finding reported with, or `None` when it is switched
     /// off. `root` is the directory override paths are relative to.
     pub fn apply(&self, diagnostic: &Diagnostic, root: &Path) -> Option<Severity> {
@@ -296,4 +309,36 @@ pub fn unknown_ids(
             Problem::error(config_path.clone(), known.unknown(id)).at(Some(line), Some(column))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(toml: &str) -> Settings {
+        let config = config::parse(toml).unwrap();
+        let mut problems = Vec::new();
+        let settings = Settings::new(&config, &mut problems, None);
+        assert!(problems.is_empty(), "{problems:?}");
+        settings
+    }
+
+    #[test]
+    fn says_which_built_in_rules_need_not_run() {
+        let everything = settings("");
+        assert!(!everything.switches_off(RuleId::DuplicateEntry));
+        let ignored = settings("ignore = [\"duplicate-entry\"]");
+        assert!(ignored.switches_off(RuleId::DuplicateEntry));
+        assert!(!ignored.switches_off(RuleId::ViewAllData));
+        let selected = settings("select = [\"view-all-data\"]");
+        assert!(selected.switches_off(RuleId::DuplicateEntry));
+        assert!(!selected.switches_off(RuleId::ViewAllData));
+        let off = settings("[rules]\nduplicate-entry = \"off\"\nview-all-data = \"error\"");
+        assert!(off.switches_off(RuleId::DuplicateEntry));
+        assert!(!off.switches_off(RuleId::ViewAllData));
+        // Off for some files only: it still runs.
+        let overridden =
+            settings("[[overrides]]\npaths = [\"legacy/**\"]\nignore = [\"duplicate-entry\"]");
+        assert!(!overridden.switches_off(RuleId::DuplicateEntry));
+    }
 }

@@ -28,6 +28,8 @@ pub struct Context<'a> {
     pub keep_duplicate: crate::fix::KeepDuplicate,
     /// The rest of the project: objects, fields, classes, apps, ... that permission files name.
     pub definitions: &'a Definitions<'a>,
+    /// Rules whose every finding the settings switch off: not run.
+    pub switched_off: Vec<RuleId>,
 }
 
 /// A rule that looks at one component at a time.
@@ -56,6 +58,9 @@ pub(crate) fn rules() -> &'static [&'static dyn Rule] {
 pub fn check_component(component: &Component, context: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in rules() {
+        if context.switched_off.contains(&rule.id()) {
+            continue;
+        }
         let before = out.len();
         rule.check(component, context, &mut out);
         debug_assert!(
