@@ -335,6 +335,9 @@ pub struct AccessGrant {
     pub kind: AccessKind,
     pub name: Spanned<String>,
     pub granted: bool,
+    /// A profile's application visibility only: where `<default>true</default>` was written, the
+    /// app users of the profile land in.
+    pub default: Option<Span>,
     pub span: Span,
 }
 
