@@ -6,6 +6,7 @@
 
 mod duplicate_entry;
 mod field_access_dependency;
+mod guest_user_access;
 mod license_mismatch;
 mod missing_api_enabled;
 mod modify_all_data;
@@ -42,6 +43,7 @@ pub(crate) fn rules() -> &'static [&'static dyn Rule] {
     &[
         &duplicate_entry::DuplicateEntry,
         &field_access_dependency::FieldAccessDependency,
+        &guest_user_access::GuestUserAccess,
         &license_mismatch::LicenseMismatch,
         &missing_api_enabled::MissingApiEnabled,
         &modify_all_data::ModifyAllData,

@@ -189,6 +189,10 @@ impl ObjectAccess {
         ObjectAccess(self.0 | other.0)
     }
 
+    pub fn intersection(self, other: ObjectAccess) -> ObjectAccess {
+        ObjectAccess(self.0 & other.0)
+    }
+
     pub fn minus(self, other: ObjectAccess) -> ObjectAccess {
         ObjectAccess(self.0 & !other.0)
     }
