@@ -490,6 +490,22 @@ Found 5 errors in 3 components (3 files).
 }
 
 #[test]
+fn default_application_findings_are_worded_and_placed_exactly() {
+    let (report, code) = concise_report_of_fail_fixture("default-application");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        report,
+        "\
+force-app/main/default/profiles/Admin.profile-meta.xml:4:5: error default-application profile Admin lists 2 applications but none is its default
+force-app/main/default/profiles/Sales Rep.profile-meta.xml:11:9: error default-application profile Sales Rep marks standard__LightningSales as a second default application (Field_Service is the first)
+force-app/main/default/profiles/Sales Rep.profile-meta.xml:16:9: error default-application profile Sales Rep marks standard__Sales as a second default application (Field_Service is the first)
+force-app/main/default/profiles/Support Agent.profile-meta.xml:4:5: error default-application profile Support Agent lists 3 applications but none is its default
+Found 4 errors in 3 components (3 files).
+"
+    );
+}
+
+#[test]
 fn xml_lines_count_every_line_ending_once() {
     assert_eq!(xml_lines("a\nb\r\nc\rd"), ["a", "b", "c", "d"]);
     assert_eq!(xml_lines("a\r\n"), ["a", ""]);

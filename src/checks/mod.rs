@@ -4,6 +4,7 @@
 //! [`registry`](crate::registry). Rules receive one component and push [`Diagnostic`]s; they never
 //! print.
 
+mod default_application;
 mod duplicate_entry;
 mod field_access_dependency;
 mod guest_user_access;
@@ -41,6 +42,7 @@ pub(crate) trait Rule: Sync {
 /// The per-component rules, in id order.
 pub(crate) fn rules() -> &'static [&'static dyn Rule] {
     &[
+        &default_application::DefaultApplication,
         &duplicate_entry::DuplicateEntry,
         &field_access_dependency::FieldAccessDependency,
         &guest_user_access::GuestUserAccess,
