@@ -108,7 +108,7 @@ macro_rules! registry {
 
 registry! {
     DangerousPermission     => "dangerous-permission",     Warning | Info,         Pack,             "integration user holds a high-risk permission its vendor does not need";
-    DefaultApplication      => "default-application",      Error,                  Component,        "a profile with more than one default application, or a complete profile with none";
+    DefaultApplication      => "default-application",      Error,                  Component,        "a profile with more than one default application, or a complete custom profile with none";
     DuplicateEntry          => "duplicate-entry",          Warning,                Component,        "the same user permission, object, field or record type listed more than once";
     ExcessAccess            => "excess-access",            Warning | Error | Info, Pack,             "integration user holds access beyond what its vendor needs";
     FieldAccessDependency   => "field-access-dependency",  Error,                  Component,        "field permission that is editable but not readable";

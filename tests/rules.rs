@@ -496,7 +496,7 @@ fn default_application_findings_are_worded_and_placed_exactly() {
     assert_eq!(
         report,
         "\
-force-app/main/default/profiles/Admin.profile-meta.xml:4:5: error default-application profile Admin lists 2 applications but none is its default
+force-app/main/default/profiles/Admin.profile-meta.xml:11:9: error default-application profile Admin marks standard__Platform as a second default application (standard__LightningSales is the first)
 force-app/main/default/profiles/Sales Rep.profile-meta.xml:11:9: error default-application profile Sales Rep marks standard__LightningSales as a second default application (Field_Service is the first)
 force-app/main/default/profiles/Sales Rep.profile-meta.xml:16:9: error default-application profile Sales Rep marks standard__Sales as a second default application (Field_Service is the first)
 force-app/main/default/profiles/Support Agent.profile-meta.xml:4:5: error default-application profile Support Agent lists 3 applications but none is its default

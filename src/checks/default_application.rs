@@ -1,5 +1,5 @@
-//! `default-application`: a profile marks more than one default app, or a complete profile marks
-//! none.
+//! `default-application`: a profile marks more than one default app, or a complete custom profile
+//! marks none.
 
 use super::{Context, Rule, describe, finding};
 use crate::diagnostic::{Diagnostic, Location};
@@ -39,7 +39,7 @@ impl Rule for DefaultApplication {
         match defaults.as_slice() {
             [] => {
                 if let Some(first) = apps.first()
-                    && is_complete(profile, &apps)
+                    && must_have_default(profile, &apps)
                 {
                     out.push(
                         finding(
@@ -90,14 +90,36 @@ impl Rule for DefaultApplication {
     }
 }
 
-/// Whether the profile's application visibilities are the org's whole list of apps, so that the
-/// default must be among them. A retrieve writes a visibility only for the apps retrieved with the
-/// profile, and source-tracked projects often hold a profile retrieved with a few of their own
-/// apps: without its default app, but not without a default. Salesforce's own apps (`standard__`)
-/// come with a retrieve of every application; a profile that lists one, and carries the `<custom>`
-/// flag every retrieved profile has, is taken for complete.
-fn is_complete(profile: &PermissionContainer, apps: &[&AccessGrant]) -> bool {
-    profile.custom.is_some()
+/// Licenses of external users who log in to sites only, whose standard profiles a complete retrieve
+/// of a real org wrote without a default app (Customer Community User, Customer Community Login
+/// User): the org itself has none, so a profile on them without one is not a mistake. The others are
+/// the rest of the high-volume user licenses as Salesforce lists them (Summer '21 release notes,
+/// Grant Unauthenticated Guest Users Access to Records Owned by High-Volume Users).
+const WITHOUT_DEFAULT_APP: [&str; 5] = [
+    "Customer Community",
+    "Customer Community Login",
+    "High Volume Customer Portal",
+    "Authenticated Website",
+    "External Apps",
+];
+
+/// Whether a profile that marks no default app is a mistake: a custom profile, on a license whose
+/// profiles have a default app, whose application visibilities are the org's whole list of apps, so
+/// that the default must be among them.
+///
+/// A retrieve writes a visibility only for the apps retrieved with the profile, and source-tracked
+/// projects often hold a profile retrieved with a few of their own apps: without its default app,
+/// but not without a default. Salesforce's own apps (`standard__`) come with a retrieve of every
+/// application; a profile that lists one is taken for complete. Standard profiles are left alone:
+/// some exist without a default app in real orgs, and nobody creates them from a file.
+fn must_have_default(profile: &PermissionContainer, apps: &[&AccessGrant]) -> bool {
+    let custom = profile.custom.as_ref().is_some_and(|custom| custom.value);
+    let license_has_default = profile
+        .license
+        .as_ref()
+        .is_none_or(|license| !WITHOUT_DEFAULT_APP.contains(&license.value.as_str()));
+    custom
+        && license_has_default
         && apps
             .iter()
             .any(|app| app.name.value.starts_with(STANDARD_APP_PREFIX))
