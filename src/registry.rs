@@ -108,10 +108,12 @@ macro_rules! registry {
 
 registry! {
     DangerousPermission     => "dangerous-permission",     Warning | Info,         Pack,             "integration user holds a high-risk permission its vendor does not need";
+    DefaultApplication      => "default-application",      Error,                  Component,        "a profile with more than one default application, or a complete custom profile with none";
     DuplicateEntry          => "duplicate-entry",          Warning,                Component,        "the same user permission, object, field or record type listed more than once";
     ExcessAccess            => "excess-access",            Warning | Error | Info, Pack,             "integration user holds access beyond what its vendor needs";
     FieldAccessDependency   => "field-access-dependency",  Error,                  Component,        "field permission that is editable but not readable";
     ForbiddenPermission     => "forbidden-permission",     Error | Warning | Info, Pack,             "integration user holds a permission its vendor says must be off";
+    GuestUserAccess         => "guest-user-access",        Error,                  Component,        "a guest user license granting Edit, Delete, View All or Modify All on an object, or View All Users";
     InvalidSuppression      => "invalid-suppression",      Error,                  Directives,       "an sflint-disable directive without a rule, a reason or an element to apply to";
     InvalidXml              => "invalid-xml",              Error,                  Loader,           "file is not well-formed metadata XML, or its root element is not what its name says";
     LicenseMismatch         => "license-mismatch",         Error | Warning,        ComponentAndPack, "access that the profile's or permission set's license cannot hold";

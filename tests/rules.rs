@@ -458,6 +458,53 @@ fn fail_fixtures_expect_their_own_rule_and_pass_fixtures_expect_nothing() {
     }
 }
 
+/// The concise report of one rule's `fail` fixture, and its exit code.
+fn concise_report_of_fail_fixture(rule: &str) -> (String, Option<i32>) {
+    let output = sflint()
+        .current_dir(fixtures_root().join("rules").join(rule).join("fail"))
+        .args(["check", "--format", "concise"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn guest_user_access_findings_are_worded_and_placed_exactly() {
+    let (report, code) = concise_report_of_fail_fixture("guest-user-access");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        report,
+        "\
+force-app/main/default/permissionsets/Guest_Registration.permissionset-meta.xml:9:9: error guest-user-access permission set Guest_Registration grants Edit on Registration__c to guest users, who can hold only Read and Create
+force-app/main/default/profiles/Events Site.profile-meta.xml:8:9: error guest-user-access profile Events Site grants Edit, Delete, View All Records, Modify All Records on Registration__c to guest users, who can hold only Read and Create
+force-app/main/default/profiles/Help Center Profile.profile-meta.xml:12:9: error guest-user-access profile Help Center Profile grants View All Records on Article_Feedback__c to guest users, who can hold only Read and Create
+force-app/main/default/profiles/Help Center Profile.profile-meta.xml:17:9: error guest-user-access profile Help Center Profile grants Edit on Case to guest users, who can hold only Read and Create
+force-app/main/default/profiles/Help Center Profile.profile-meta.xml:35:9: error guest-user-access profile Help Center Profile enables ViewAllUsers (View All Users) for guest users, who cannot be given it
+Found 5 errors in 3 components (3 files).
+"
+    );
+}
+
+#[test]
+fn default_application_findings_are_worded_and_placed_exactly() {
+    let (report, code) = concise_report_of_fail_fixture("default-application");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        report,
+        "\
+force-app/main/default/profiles/Admin.profile-meta.xml:11:9: error default-application profile Admin marks standard__Platform as a second default application (standard__LightningSales is the first)
+force-app/main/default/profiles/Sales Rep.profile-meta.xml:11:9: error default-application profile Sales Rep marks standard__LightningSales as a second default application (Field_Service is the first)
+force-app/main/default/profiles/Sales Rep.profile-meta.xml:16:9: error default-application profile Sales Rep marks standard__Sales as a second default application (Field_Service is the first)
+force-app/main/default/profiles/Support Agent.profile-meta.xml:4:5: error default-application profile Support Agent lists 3 applications but none is its default
+Found 4 errors in 3 components (3 files).
+"
+    );
+}
+
 #[test]
 fn xml_lines_count_every_line_ending_once() {
     assert_eq!(xml_lines("a\nb\r\nc\rd"), ["a", "b", "c", "d"]);

@@ -4,8 +4,10 @@
 //! [`registry`](crate::registry). Rules receive one component and push [`Diagnostic`]s; they never
 //! print.
 
+mod default_application;
 mod duplicate_entry;
 mod field_access_dependency;
+mod guest_user_access;
 mod license_mismatch;
 mod missing_api_enabled;
 mod modify_all_data;
@@ -42,8 +44,10 @@ pub(crate) trait Rule: Sync {
 /// The per-component rules, in id order.
 pub(crate) fn rules() -> &'static [&'static dyn Rule] {
     &[
+        &default_application::DefaultApplication,
         &duplicate_entry::DuplicateEntry,
         &field_access_dependency::FieldAccessDependency,
+        &guest_user_access::GuestUserAccess,
         &license_mismatch::LicenseMismatch,
         &missing_api_enabled::MissingApiEnabled,
         &modify_all_data::ModifyAllData,

@@ -189,6 +189,10 @@ impl ObjectAccess {
         ObjectAccess(self.0 | other.0)
     }
 
+    pub fn intersection(self, other: ObjectAccess) -> ObjectAccess {
+        ObjectAccess(self.0 & other.0)
+    }
+
     pub fn minus(self, other: ObjectAccess) -> ObjectAccess {
         ObjectAccess(self.0 & !other.0)
     }
@@ -335,6 +339,9 @@ pub struct AccessGrant {
     pub kind: AccessKind,
     pub name: Spanned<String>,
     pub granted: bool,
+    /// A profile's application visibility only: where `<default>true</default>` was written, the
+    /// app users of the profile land in.
+    pub default: Option<Span>,
     pub span: Span,
 }
 

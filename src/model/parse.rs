@@ -167,6 +167,7 @@ enum Entry {
         kind: AccessKind,
         name: Option<Spanned<String>>,
         granted: bool,
+        default: Option<Span>,
     },
     LoginIpRange,
     LoginHours,
@@ -223,6 +224,7 @@ impl Entry {
                     kind,
                     name: None,
                     granted: false,
+                    default: None,
                 },
                 None => Entry::Ignored,
             },
@@ -924,12 +926,18 @@ impl<'a> Parser<'a> {
                 kind,
                 name: key,
                 granted,
+                default,
             } => {
                 let (_, key_field, grant_field) = kind.fields();
                 if name == key_field.as_bytes() {
                     *key = Some(text());
                 } else if name == grant_field.as_bytes() {
                     *granted = kind.grants(value.trim());
+                } else if *kind == AccessKind::Application
+                    && name == b"default"
+                    && self.boolean(name, value, mark, end)
+                {
+                    *default = Some(span);
                 }
             }
             Entry::LoginIpRange | Entry::LoginHours | Entry::Ignored | Entry::None => {}
@@ -1005,10 +1013,12 @@ impl<'a> Parser<'a> {
                 kind,
                 name: Some(name),
                 granted,
+                default,
             } if !name.value.is_empty() => grants.access.push(AccessGrant {
                 kind,
                 name,
                 granted,
+                default,
                 span,
             }),
             Entry::Access { .. } => {}
@@ -1345,6 +1355,24 @@ mod tests {
         assert!(!profile.is_standard_profile());
         assert!(profile.grants.user_permissions[0].enabled);
         assert_eq!(parsed.issues.len(), 1);
+    }
+
+    #[test]
+    fn reads_where_a_profile_marks_its_default_application() {
+        let text = "<Profile>\n    <applicationVisibilities>\n        <application>Sales</application>\n        <default>true</default>\n        <visible>true</visible>\n    </applicationVisibilities>\n    <applicationVisibilities>\n        <application>Ops</application>\n        <default>false</default>\n        <visible>true</visible>\n    </applicationVisibilities>\n    <tabVisibilities>\n        <tab>Ops</tab>\n        <visibility>DefaultOn</visibility>\n    </tabVisibilities>\n</Profile>";
+        let profile = permissions(text, MetadataKind::Profile);
+        let apps: Vec<(&str, Option<(u32, u32)>)> = profile
+            .grants
+            .access
+            .iter()
+            .map(|grant| {
+                (
+                    grant.name.value.as_str(),
+                    grant.default.map(|span| at(text, span)),
+                )
+            })
+            .collect();
+        assert_eq!(apps, [("Sales", Some((4, 9))), ("Ops", None)]);
     }
 
     #[test]
