@@ -69,7 +69,7 @@ fn describe(catalog: &Catalog, name: &str) -> String {
         shown.join(", ")
     };
     let requires: Vec<&str> = catalog
-        .dependencies
+        .dependencies()
         .iter()
         .filter(|dependency| dependency.permission == name && dependency.severity.is_some())
         .map(|dependency| dependency.requires.as_str())
@@ -81,7 +81,7 @@ fn describe(catalog: &Catalog, name: &str) -> String {
         ));
     }
     let required_by: Vec<&str> = catalog
-        .dependencies
+        .dependencies()
         .iter()
         .filter(|dependency| dependency.requires == name && dependency.severity.is_some())
         .map(|dependency| dependency.permission.as_str())
