@@ -793,6 +793,67 @@ mod tests {
     }
 
     #[test]
+    fn the_org_shape_replaces_what_it_holds() {
+        use crate::org_shape::{OrgDependency, OrgPermission};
+        let facts = |value| Facts {
+            file: "shape.json".to_string(),
+            value,
+        };
+        let permission = |name: &str, label: &str| OrgPermission {
+            name: name.to_string(),
+            label: label.to_string(),
+        };
+        let shape = OrgShape {
+            permissions: Some(facts(vec![
+                permission("ApiEnabled", "API Enabled"),
+                permission("BrandNewPermission", "Brand New"),
+            ])),
+            dependencies: Some(Facts {
+                file: "deps.json".to_string(),
+                value: vec![OrgDependency {
+                    permission: "ApiUserOnly".to_string(),
+                    requires: "ApiEnabled".to_string(),
+                }],
+            }),
+            user_licenses: Some(Facts {
+                file: "users.json".to_string(),
+                value: vec!["Salesforce".to_string()],
+            }),
+            permission_set_licenses: None,
+        };
+        let catalog = Catalog::with_org(&shape);
+        // Names: the org's, with its labels; the shipped misspellings still point at them.
+        assert!(catalog.is_known("BrandNewPermission"));
+        assert!(!catalog.is_known("ViewAllData"));
+        assert_eq!(catalog.label("BrandNewPermission"), Some("Brand New"));
+        assert_eq!(catalog.names(), ["ApiEnabled", "BrandNewPermission"]);
+        assert_eq!(
+            catalog.suggest("ApiEnabeld"),
+            Suggestion::NearMiss("ApiEnabled")
+        );
+        assert_eq!(catalog.names_source(), FactSource::Org("shape.json"));
+        // Dependencies: the org's only, as errors.
+        assert_eq!(catalog.dependencies().len(), 1);
+        assert_eq!(catalog.dependencies()[0].severity, Some(Severity::Error));
+        assert_eq!(catalog.dependencies_source(), FactSource::Org("deps.json"));
+        // Licenses: a profile's is decided by the user licenses alone; a permission set's needs
+        // the permission set licenses too.
+        assert_eq!(catalog.org_license("Salesforce", true), OrgLicense::Known);
+        assert_eq!(
+            catalog.org_license("salesforce", true),
+            OrgLicense::Missing {
+                near: Some("Salesforce"),
+                files: vec!["users.json"]
+            }
+        );
+        assert_eq!(catalog.org_license("Anything", false), OrgLicense::Unknown);
+        assert!(!catalog.is_user_license("Salesforce Integration"));
+        // Facts the shape does not hold stay the shipped ones.
+        assert_eq!(catalog.licenses.len(), Catalog::get().licenses.len());
+        assert_eq!(Catalog::get().names_source(), FactSource::Shipped);
+    }
+
+    #[test]
     fn edit_distance_counts_transpositions_once() {
         assert_eq!(edit_distance("abcd", "abdc"), 1);
         assert_eq!(edit_distance("kitten", "sitting"), 3);

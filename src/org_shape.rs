@@ -282,8 +282,8 @@ fn unwrap_envelope<T: DeserializeOwned>(text: &str) -> Result<T, ShapeError> {
 
 fn failed(status: i64, name: Option<String>, message: Option<String>) -> ShapeError {
     let detail = match (name, message) {
-        (Some(name), Some(message)) => format!(": {name}: {message}"),
-        (None, Some(message)) => format!(": {message}"),
+        (Some(name), Some(message)) => format!(": {name}: {}", message.trim_end_matches('.')),
+        (None, Some(message)) => format!(": {}", message.trim_end_matches('.')),
         (Some(name), None) => format!(": {name}"),
         (None, None) => String::new(),
     };
@@ -525,7 +525,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error.message,
-            "the command that wrote it failed (status 1): NoDefaultEnvError: No default environment found."
+            "the command that wrote it failed (status 1): NoDefaultEnvError: No default environment found"
         );
     }
 
