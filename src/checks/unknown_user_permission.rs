@@ -42,8 +42,11 @@ impl Rule for UnknownUserPermission {
                     ),
                 )
                 .with_help(format!(
-                    "Rename it to {known}: user permission names are case-sensitive API names and Salesforce rejects unknown ones (names from {}).",
-                    source.describe()
+                    "Rename it to {known}: user permission names are case-sensitive API names and Salesforce rejects unknown ones{}.",
+                    match source {
+                        FactSource::Shipped => String::new(),
+                        FactSource::Org(_) => format!(" (names from {})", source.describe()),
+                    }
                 ))
                 // One candidate, the catalog's: renaming to it is what the file meant.
                 .with_fix(
