@@ -125,6 +125,8 @@ pub struct Workspace {
     pub keep_duplicate: KeepDuplicate,
     /// The shipped catalog overlaid with the target org's shape, when the project has one.
     pub org_catalog: Option<Catalog>,
+    /// The directory the org shape is read from (whether or not it exists).
+    pub org_shape_dir: Option<PathBuf>,
     /// What went wrong while setting up; the run still lints what it can.
     pub problems: Vec<Problem>,
 }
@@ -266,7 +268,8 @@ impl Workspace {
         ));
         let settings = Settings::new(&config.config, &mut problems, config_path.as_deref());
 
-        let org_catalog = read_org_shape(&config, &root, cwd, source, &mut problems);
+        let (org_shape_dir, org_catalog) =
+            read_org_shape(&config, &root, cwd, source, &mut problems);
 
         let baseline = options.baseline.as_ref().map(|path| {
             let path = discover::absolute(path, cwd);
@@ -296,6 +299,7 @@ impl Workspace {
             excerpts: options.excerpts,
             keep_duplicate: options.keep_duplicate,
             org_catalog,
+            org_shape_dir: Some(org_shape_dir),
             problems,
         }
     }
@@ -320,6 +324,7 @@ impl Workspace {
             excerpts: options.excerpts,
             keep_duplicate: options.keep_duplicate,
             org_catalog: None,
+            org_shape_dir: None,
             problems: vec![problem],
         }
     }
@@ -410,7 +415,7 @@ fn read_org_shape(
     cwd: &Path,
     source: Source,
     problems: &mut Vec<Problem>,
-) -> Option<Catalog> {
+) -> (PathBuf, Option<Catalog>) {
     let (dir, required) = match &config.config.org_shape {
         Some(dir) => {
             let base = config.base_dir().unwrap_or(root);
@@ -421,7 +426,7 @@ fn read_org_shape(
     let (shape, shape_problems) =
         crate::org_shape::read(&dir, &display_path(&dir, cwd), required, source);
     problems.extend(shape_problems);
-    shape.map(|shape| Catalog::with_org(&shape))
+    (dir, shape.map(|shape| Catalog::with_org(&shape)))
 }
 
 fn load_config(options: &WorkspaceOptions) -> Result<LoadedConfig, Problem> {
