@@ -184,7 +184,7 @@ fn field_entry(out: &mut String, field: &str, rng: &mut Rng) {
 fn user_permissions(out: &mut String, chosen: &[&str]) {
     let catalog = sflint::catalog::Catalog::get();
     let mut names: Vec<&str> = chosen.to_vec();
-    for dependency in &catalog.dependencies {
+    for dependency in catalog.dependencies() {
         if dependency.severity.is_some() && chosen.contains(&dependency.permission.as_str()) {
             names.push(dependency.requires.as_str());
         }

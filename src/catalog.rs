@@ -1,6 +1,10 @@
 //! Salesforce facts the built-in rules rely on, kept as data under `rules/catalog/` and compiled into
 //! the binary: the user permission catalog, misspellings people make, permission dependencies and what
 //! user licenses cannot hold.
+//!
+//! A project that commits its target org's shape ([`org_shape`](crate::org_shape)) gets the shipped
+//! catalog overlaid with the org's facts ([`Catalog::with_org`]): this is the one place that
+//! decides which fact wins, so the rules consult one catalog and never know where a fact came from.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -8,6 +12,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::model::ObjectFlag;
+use crate::org_shape::{Facts, OrgShape};
 use crate::registry::Severity;
 
 const USER_PERMISSIONS: &str = include_str!("../rules/catalog/user-permissions.tsv");
@@ -17,17 +22,79 @@ const LICENSES: &str = include_str!("../rules/catalog/licenses.toml");
 const OBJECTS: &str = include_str!("../rules/catalog/objects.toml");
 const DANGEROUS: &str = include_str!("../rules/catalog/dangerous-permissions.toml");
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     /// API name -> Setup label ("" when unknown).
     permissions: HashMap<&'static str, &'static str>,
     /// Sorted, for deterministic suggestions.
     names: Vec<&'static str>,
     aliases: BTreeMap<String, String>,
-    pub dependencies: Vec<Dependency>,
+    dependencies: Vec<Dependency>,
+    /// The org shape file the dependencies come from, if they do.
+    dependency_source: Option<String>,
     pub licenses: Vec<LicenseLimits>,
     objects: ObjectFacts,
     pub dangerous: Vec<DangerousPermission>,
+    /// The target org's facts that replace the shipped ones, when the project has an org shape.
+    org: Option<Box<OrgFacts>>,
+}
+
+/// What the org shape replaces.
+#[derive(Debug, Clone, Default)]
+struct OrgFacts {
+    /// The org's user permissions: API name -> label.
+    permissions: Option<OrgNames>,
+    /// The org's user licenses (`UserLicense`).
+    user_licenses: Option<OrgLicenses>,
+    /// The org's permission set licenses (`PermissionSetLicense`).
+    permission_set_licenses: Option<OrgLicenses>,
+}
+
+#[derive(Debug, Clone)]
+struct OrgNames {
+    labels: HashMap<String, String>,
+    /// Sorted.
+    names: Vec<String>,
+    /// The shape file, as shown.
+    file: String,
+}
+
+#[derive(Debug, Clone)]
+struct OrgLicenses {
+    names: Vec<String>,
+    file: String,
+}
+
+/// Where the catalog's answer about a kind of fact comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactSource<'a> {
+    /// sflint's own data.
+    Shipped,
+    /// The org shape file shown.
+    Org(&'a str),
+}
+
+impl FactSource<'_> {
+    /// `the catalog`, `the target org (org shape .sflint/org-shape/permission-set.json)`.
+    pub fn describe(&self) -> String {
+        match self {
+            FactSource::Shipped => "the catalog".to_string(),
+            FactSource::Org(file) => format!("the target org (org shape {file})"),
+        }
+    }
+}
+
+/// Whether the target org has a license, as the org shape says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgLicense<'a> {
+    /// No org shape for licenses: nothing is known.
+    Unknown,
+    Known,
+    /// Not in the org; its closest license, if a case-insensitive match, and the files consulted.
+    Missing {
+        near: Option<&'a str>,
+        files: Vec<&'a str>,
+    },
 }
 
 /// A permission that widens an integration user's reach (`dangerous-permissions.toml`).
@@ -45,7 +112,7 @@ struct DangerousFile {
 }
 
 /// `rules/catalog/objects.toml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ObjectFacts {
     no_object_permissions: Vec<NoObjectPermissions>,
@@ -59,7 +126,7 @@ struct ObjectFacts {
 }
 
 /// Fields whose field-level security is another field's (`fields` and `on` with one `*`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FieldSecurityOn {
     fields: String,
@@ -70,7 +137,7 @@ struct FieldSecurityOn {
 }
 
 /// Standard fields without field-level security whose access no metadata decides.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UnverifiableFields {
     fields: Vec<String>,
@@ -81,7 +148,7 @@ struct UnverifiableFields {
 }
 
 /// What an org-wide data permission (Modify All Data, View All Data) implies on every object.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrgWideAccess {
     pub permission: String,
@@ -89,7 +156,7 @@ pub struct OrgWideAccess {
     pub source: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NoObjectPermissions {
     object: String,
@@ -182,9 +249,9 @@ struct LicenseFile {
 
 /// How close an unknown user permission name is to a real one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Suggestion {
+pub enum Suggestion<'a> {
     /// A known misspelling or a near miss: almost certainly meant this name.
-    NearMiss(&'static str),
+    NearMiss(&'a str),
     None,
 }
 
@@ -218,16 +285,97 @@ impl Catalog {
             names,
             aliases: aliases.aliases,
             dependencies: dependencies.dependency,
+            dependency_source: None,
             licenses: licenses.license,
             objects,
             dangerous: dangerous.permission,
+            org: None,
         })
     }
 
-    pub fn is_known(&self, name: &str) -> bool {
-        self.permissions.contains_key(name)
+    /// The shipped catalog overlaid with what the target org's shape says. Each kind of fact the
+    /// shape holds replaces the shipped one whole: the org's permission names decide which names
+    /// are known (the shipped labels and misspellings still help to word and suggest), its
+    /// dependencies are exact facts for that org and replace the shipped list (calibrated against
+    /// false alarms, so partly off), and its licenses are the licenses a file may name.
+    pub fn with_org(shape: &OrgShape) -> Catalog {
+        let mut catalog = Catalog::get().clone();
+        let mut org = OrgFacts::default();
+        if let Some(facts) = &shape.permissions {
+            org.permissions = Some(OrgNames {
+                labels: facts
+                    .value
+                    .iter()
+                    .map(|permission| (permission.name.clone(), permission.label.clone()))
+                    .collect(),
+                names: facts
+                    .value
+                    .iter()
+                    .map(|permission| permission.name.clone())
+                    .collect(),
+                file: facts.file.clone(),
+            });
+        }
+        if let Some(facts) = &shape.dependencies {
+            let source = FactSource::Org(&facts.file).describe();
+            catalog.dependencies = facts
+                .value
+                .iter()
+                .map(|dependency| Dependency {
+                    permission: dependency.permission.clone(),
+                    requires: dependency.requires.clone(),
+                    // The org refuses to save the permission without it.
+                    severity: Some(Severity::Error),
+                    source: source.clone(),
+                })
+                .collect();
+        }
+        let licenses = |facts: &Option<Facts<Vec<String>>>| {
+            facts.as_ref().map(|facts| OrgLicenses {
+                names: facts.value.clone(),
+                file: facts.file.clone(),
+            })
+        };
+        org.user_licenses = licenses(&shape.user_licenses);
+        org.permission_set_licenses = licenses(&shape.permission_set_licenses);
+        catalog.dependency_source = shape.dependencies.as_ref().map(|facts| facts.file.clone());
+        catalog.org = Some(Box::new(org));
+        catalog
     }
 
+    /// Where the user permission names come from.
+    pub fn names_source(&self) -> FactSource<'_> {
+        match self.org_names() {
+            Some(org) => FactSource::Org(&org.file),
+            None => FactSource::Shipped,
+        }
+    }
+
+    /// Where the permission dependencies come from.
+    pub fn dependencies_source(&self) -> FactSource<'_> {
+        match &self.dependency_source {
+            Some(file) => FactSource::Org(file),
+            None => FactSource::Shipped,
+        }
+    }
+
+    fn org_names(&self) -> Option<&OrgNames> {
+        self.org.as_ref()?.permissions.as_ref()
+    }
+
+    /// The permission dependencies: the target org's when its shape has them.
+    pub fn dependencies(&self) -> &[Dependency] {
+        &self.dependencies
+    }
+
+    pub fn is_known(&self, name: &str) -> bool {
+        match self.org_names() {
+            Some(org) => org.labels.contains_key(name),
+            None => self.permissions.contains_key(name),
+        }
+    }
+
+    /// How many user permissions the shipped catalog knows.
     pub fn len(&self) -> usize {
         self.names.len()
     }
@@ -236,16 +384,52 @@ impl Catalog {
         self.names.is_empty()
     }
 
-    pub fn names(&self) -> &[&'static str] {
-        &self.names
+    /// The known user permission names, sorted: the org's when its shape has them.
+    pub fn names(&self) -> Vec<&str> {
+        match self.org_names() {
+            Some(org) => org.names.iter().map(String::as_str).collect(),
+            None => self.names.clone(),
+        }
     }
 
-    /// The Setup label of a permission, if the catalog knows it.
-    pub fn label(&self, name: &str) -> Option<&'static str> {
-        self.permissions
-            .get(name)
-            .copied()
+    /// The Setup label of a permission, if the catalog (or the org's describe) knows it.
+    pub fn label(&self, name: &str) -> Option<&str> {
+        let org = self
+            .org_names()
+            .and_then(|org| org.labels.get(name))
+            .map(String::as_str);
+        org.or_else(|| self.permissions.get(name).copied())
             .filter(|label| !label.is_empty())
+    }
+
+    /// Whether the target org has `license` as a user license (`user_only`: a profile's
+    /// `<userLicense>`) or as a user license or permission set license (a permission set's
+    /// `<license>`). Unknown unless the shape has every list that decides it.
+    pub fn org_license(&self, license: &str, user_only: bool) -> OrgLicense<'_> {
+        let Some(org) = &self.org else {
+            return OrgLicense::Unknown;
+        };
+        let lists: Vec<&OrgLicenses> = if user_only {
+            org.user_licenses.iter().collect()
+        } else {
+            org.user_licenses
+                .iter()
+                .chain(&org.permission_set_licenses)
+                .collect()
+        };
+        if lists.len() != if user_only { 1 } else { 2 } {
+            return OrgLicense::Unknown;
+        }
+        let all = || lists.iter().flat_map(|list| &list.names);
+        if all().any(|name| name == license) {
+            return OrgLicense::Known;
+        }
+        OrgLicense::Missing {
+            near: all()
+                .find(|name| name.eq_ignore_ascii_case(license))
+                .map(String::as_str),
+            files: lists.iter().map(|list| list.file.as_str()).collect(),
+        }
     }
 
     /// `ApiEnabled (API Enabled)`, or just the name when no label is known.
@@ -353,8 +537,12 @@ impl Catalog {
             || self.field_security_field(field) != field
     }
 
-    /// Whether `license` is a user license (not a permission set license).
+    /// Whether `license` is a user license (not a permission set license): the target org's list
+    /// when its shape has one.
     pub fn is_user_license(&self, license: &str) -> bool {
+        if let Some(org) = self.org.as_ref().and_then(|org| org.user_licenses.as_ref()) {
+            return org.names.iter().any(|known| known == license);
+        }
         self.objects
             .user_licenses
             .iter()
@@ -365,18 +553,15 @@ impl Catalog {
         self.aliases.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// Which catalog name an unknown `name` was most likely meant to be.
-    pub fn suggest(&self, name: &str) -> Suggestion {
+    /// Which known name an unknown `name` was most likely meant to be.
+    pub fn suggest(&self, name: &str) -> Suggestion<'_> {
+        let names = self.names();
         if let Some(target) = self.aliases.get(name)
-            && let Some((&known, _)) = self.permissions.get_key_value(target.as_str())
+            && let Some(&known) = names.iter().find(|known| **known == target.as_str())
         {
             return Suggestion::NearMiss(known);
         }
-        if let Some(&known) = self
-            .names
-            .iter()
-            .find(|known| known.eq_ignore_ascii_case(name))
-        {
+        if let Some(&known) = names.iter().find(|known| known.eq_ignore_ascii_case(name)) {
             return Suggestion::NearMiss(known);
         }
         // Short names are too easily one edit away from an unrelated permission.
@@ -385,9 +570,9 @@ impl Catalog {
             6..=11 => 1,
             _ => 2,
         };
-        let mut best: Option<(usize, &'static str)> = None;
+        let mut best: Option<(usize, &str)> = None;
         let mut tied = false;
-        for &known in &self.names {
+        for known in names {
             if known.len().abs_diff(name.len()) > allowed {
                 continue;
             }
@@ -466,7 +651,7 @@ mod tests {
                 "alias {alias} is itself a real name"
             );
         }
-        for dependency in &catalog.dependencies {
+        for dependency in catalog.dependencies() {
             assert!(
                 catalog.is_known(&dependency.permission),
                 "{}",
@@ -605,6 +790,67 @@ mod tests {
             catalog.suggest("CompletelyMadeUpPermission"),
             Suggestion::None
         );
+    }
+
+    #[test]
+    fn the_org_shape_replaces_what_it_holds() {
+        use crate::org_shape::{OrgDependency, OrgPermission};
+        let facts = |value| Facts {
+            file: "shape.json".to_string(),
+            value,
+        };
+        let permission = |name: &str, label: &str| OrgPermission {
+            name: name.to_string(),
+            label: label.to_string(),
+        };
+        let shape = OrgShape {
+            permissions: Some(facts(vec![
+                permission("ApiEnabled", "API Enabled"),
+                permission("BrandNewPermission", "Brand New"),
+            ])),
+            dependencies: Some(Facts {
+                file: "deps.json".to_string(),
+                value: vec![OrgDependency {
+                    permission: "ApiUserOnly".to_string(),
+                    requires: "ApiEnabled".to_string(),
+                }],
+            }),
+            user_licenses: Some(Facts {
+                file: "users.json".to_string(),
+                value: vec!["Salesforce".to_string()],
+            }),
+            permission_set_licenses: None,
+        };
+        let catalog = Catalog::with_org(&shape);
+        // Names: the org's, with its labels; the shipped misspellings still point at them.
+        assert!(catalog.is_known("BrandNewPermission"));
+        assert!(!catalog.is_known("ViewAllData"));
+        assert_eq!(catalog.label("BrandNewPermission"), Some("Brand New"));
+        assert_eq!(catalog.names(), ["ApiEnabled", "BrandNewPermission"]);
+        assert_eq!(
+            catalog.suggest("ApiEnabeld"),
+            Suggestion::NearMiss("ApiEnabled")
+        );
+        assert_eq!(catalog.names_source(), FactSource::Org("shape.json"));
+        // Dependencies: the org's only, as errors.
+        assert_eq!(catalog.dependencies().len(), 1);
+        assert_eq!(catalog.dependencies()[0].severity, Some(Severity::Error));
+        assert_eq!(catalog.dependencies_source(), FactSource::Org("deps.json"));
+        // Licenses: a profile's is decided by the user licenses alone; a permission set's needs
+        // the permission set licenses too.
+        assert_eq!(catalog.org_license("Salesforce", true), OrgLicense::Known);
+        assert_eq!(
+            catalog.org_license("salesforce", true),
+            OrgLicense::Missing {
+                near: Some("Salesforce"),
+                files: vec!["users.json"]
+            }
+        );
+        assert_eq!(catalog.org_license("Anything", false), OrgLicense::Unknown);
+        assert!(!catalog.is_user_license("Salesforce Integration"));
+        // Facts the shape does not hold stay the shipped ones.
+        assert_eq!(catalog.licenses.len(), Catalog::get().licenses.len());
+        assert_eq!(Catalog::get().names_source(), FactSource::Shipped);
     }
 
     #[test]

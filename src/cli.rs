@@ -187,6 +187,10 @@ pub struct InitArgs {
     /// Ask even when standard input is not a terminal (answers are read from it line by line).
     #[arg(long, conflicts_with = "integration")]
     pub interactive: bool,
+    /// Print the Salesforce CLI commands that record the target org's shape (its permission
+    /// names, dependencies and licenses) for the project, instead of writing sflint.toml.
+    #[arg(long, conflicts_with_all = ["integration", "yes", "interactive", "force"])]
+    pub org_shape: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -538,6 +542,10 @@ fn run_init(args: InitArgs) -> io::Result<ExitCode> {
             crate::escape::text(&start.display().to_string())
         ));
         return Ok(ExitCode::from(2));
+    }
+    if args.org_shape {
+        let script = crate::init::org_shape_script(&start, &cwd);
+        return with_stdout(|out| out.write_all(script.as_bytes()));
     }
     // Which --integration a flag belongs to is a matter of order, which only clap's matches keep:
     // the arguments are read again for their positions (they parsed once, so they parse again).

@@ -40,6 +40,10 @@ pub struct Config {
     /// for the union (they are in the org, though this project does not deploy them).
     #[serde(default = "yes")]
     pub count_excluded_members: bool,
+    /// The directory of the target org's shape (the JSON of Salesforce CLI commands), relative to
+    /// the configuration file; unset: `.sflint/org-shape` under the project root, if it exists.
+    #[serde(default)]
+    pub org_shape: Option<Spanned<String>>,
 }
 
 fn yes() -> bool {
@@ -56,6 +60,7 @@ impl Default for Config {
             overrides: Vec::new(),
             integrations: Vec::new(),
             count_excluded_members: true,
+            org_shape: None,
         }
     }
 }
@@ -207,7 +212,7 @@ pub fn parse(text: &str) -> Result<Config, (String, Option<usize>, Option<usize>
 }
 
 /// The keys of the configuration's top level.
-const TOP_LEVEL_KEYS: [&str; 7] = [
+const TOP_LEVEL_KEYS: [&str; 8] = [
     "exclude",
     "select",
     "ignore",
@@ -215,6 +220,7 @@ const TOP_LEVEL_KEYS: [&str; 7] = [
     "overrides",
     "integration",
     "count_excluded_members",
+    "org_shape",
 ];
 
 /// Where names are written: integration names and the integrations overrides name.

@@ -724,6 +724,36 @@ fn suggested_command(request: &Request, candidates: &[Candidate]) -> String {
 
 /// A word the shell reads as it is: quoted when it holds anything but the plainest characters,
 /// escaped where the terminal would act on it.
+/// `sflint init --org-shape`: the commands that write the target org's shape where the project
+/// (found from `start`) reads it, as a shell script to run in a shell authorised to the org.
+pub fn org_shape_script(start: &Path, cwd: &Path) -> String {
+    let root = project::find_root(start).unwrap_or_else(|| start.to_path_buf());
+    let configured = crate::config::find(&root)
+        .and_then(|path| crate::config::load(&path, cwd).ok())
+        .and_then(|loaded| {
+            let dir = loaded.config.org_shape.as_ref()?.get_ref().clone();
+            Some(loaded.base_dir()?.join(dir))
+        });
+    let dir = configured.unwrap_or_else(|| root.join(crate::org_shape::DEFAULT_DIR));
+    let shown = display_path(&dir, cwd);
+    let mut out = String::from(
+        "# The target org's shape for sflint: run these in a shell where the Salesforce CLI is\n\
+         # authorised to the org (add --target-org ALIAS to each to name another org than the\n\
+         # default), then commit the files. Run them again when the org changes.\n",
+    );
+    let _ = writeln!(out, "mkdir -p {}", shell_word(&shown));
+    for file in crate::org_shape::FILES {
+        let _ = writeln!(out, "# {}", file.gives);
+        let _ = writeln!(
+            out,
+            "{} > {}",
+            file.command,
+            shell_word(&format!("{}/{}", shown.trim_end_matches('/'), file.name))
+        );
+    }
+    out
+}
+
 fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word

@@ -32,6 +32,7 @@ pub(crate) mod inventory;
 pub(crate) mod load;
 pub(crate) mod lsp;
 pub mod model;
+pub mod org_shape;
 pub(crate) mod output;
 pub mod packs;
 pub(crate) mod pipeline;

@@ -21,7 +21,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::baseline;
-use crate::catalog::Catalog;
 use crate::checks;
 use crate::definitions::Definitions;
 use crate::diagnostic::{self, Diagnostic};
@@ -180,7 +179,7 @@ fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> 
         &workspace.display_base,
     );
     let context = checks::Context {
-        catalog: Catalog::get(),
+        catalog: workspace.catalog(),
         keep_duplicate: workspace.keep_duplicate,
         definitions: &definitions,
         switched_off: checks::rules()
@@ -381,7 +380,7 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
             .any(|file| targets.contains(file.fs.as_path()))
     };
     let context = PackContext {
-        catalog: Catalog::get(),
+        catalog: workspace.catalog(),
         source_api_version: workspace
             .project
             .as_ref()

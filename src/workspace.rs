@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::baseline::{self, Baseline};
+use crate::catalog::Catalog;
 use crate::config::{self, LoadedConfig};
 use crate::discover::{self, DiscoverOptions, Discovery, Unit};
 use crate::fileset::Source;
@@ -122,6 +123,10 @@ pub struct Workspace {
     pub excerpts: bool,
     /// Which of conflicting repeated entries the (unsafe) fix keeps.
     pub keep_duplicate: KeepDuplicate,
+    /// The shipped catalog overlaid with the target org's shape, when the project has one.
+    pub org_catalog: Option<Catalog>,
+    /// The directory the org shape is read from (whether or not it exists).
+    pub org_shape_dir: Option<PathBuf>,
     /// What went wrong while setting up; the run still lints what it can.
     pub problems: Vec<Problem>,
 }
@@ -263,6 +268,9 @@ impl Workspace {
         ));
         let settings = Settings::new(&config.config, &mut problems, config_path.as_deref());
 
+        let (org_shape_dir, org_catalog) =
+            read_org_shape(&config, &root, cwd, source, &mut problems);
+
         let baseline = options.baseline.as_ref().map(|path| {
             let path = discover::absolute(path, cwd);
             BaselineInput {
@@ -290,6 +298,8 @@ impl Workspace {
             threads: options.threads,
             excerpts: options.excerpts,
             keep_duplicate: options.keep_duplicate,
+            org_catalog,
+            org_shape_dir: Some(org_shape_dir),
             problems,
         }
     }
@@ -313,8 +323,16 @@ impl Workspace {
             threads: options.threads,
             excerpts: options.excerpts,
             keep_duplicate: options.keep_duplicate,
+            org_catalog: None,
+            org_shape_dir: None,
             problems: vec![problem],
         }
+    }
+
+    /// The catalog the rules and packs consult: the shipped one, overlaid with the target org's
+    /// shape when the project commits one.
+    pub fn catalog(&self) -> &Catalog {
+        self.org_catalog.as_ref().unwrap_or_else(|| Catalog::get())
     }
 
     /// Whether a unit may belong to an integration user, decided before it is parsed: only those
@@ -387,6 +405,28 @@ fn nothing_found(
             commands.join(" ")
         ),
     )
+}
+
+/// The target org's shape: where `org_shape` in the configuration puts it (relative to the
+/// configuration file), else `.sflint/org-shape` under the project root if it is there.
+fn read_org_shape(
+    config: &LoadedConfig,
+    root: &Path,
+    cwd: &Path,
+    source: Source,
+    problems: &mut Vec<Problem>,
+) -> (PathBuf, Option<Catalog>) {
+    let (dir, required) = match &config.config.org_shape {
+        Some(dir) => {
+            let base = config.base_dir().unwrap_or(root);
+            (base.join(dir.get_ref()), true)
+        }
+        None => (root.join(crate::org_shape::DEFAULT_DIR), false),
+    };
+    let (shape, shape_problems) =
+        crate::org_shape::read(&dir, &display_path(&dir, cwd), required, source);
+    problems.extend(shape_problems);
+    (dir, shape.map(|shape| Catalog::with_org(&shape)))
 }
 
 fn load_config(options: &WorkspaceOptions) -> Result<LoadedConfig, Problem> {

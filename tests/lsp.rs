@@ -830,3 +830,46 @@ fn a_client_that_resolves_actions_gets_the_edit_when_it_asks() {
     assert!(resolved["result"].get("edit").is_none(), "{resolved:#}");
     assert_eq!(client.stop(), 0);
 }
+
+/// A project with an org shape: the server's findings, hover and completion use the org's names.
+#[test]
+fn the_org_shape_decides_findings_hover_and_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/org-shape/project"),
+        dir.path(),
+    );
+    let profile = dir
+        .path()
+        .join("force-app/main/default/profiles/Sales Manager.profile-meta.xml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let mut client = Client::start(dir.path());
+    assert_eq!(
+        codes(&client.diagnostics(&profile)),
+        ["unknown-user-permission", "unknown-user-permission"]
+    );
+    client.open(&profile, &text);
+    let line = text
+        .lines()
+        .position(|line| line.contains("ViewAllForecasts"))
+        .unwrap() as u32;
+    // Known to the shipped catalog, not to this org: no hover.
+    let answer = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&profile)}, "position": {"line": line, "character": 17}}),
+    );
+    assert_eq!(answer["result"], Value::Null);
+    let answer = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&profile)}, "position": {"line": line, "character": 17}}),
+    );
+    let names: Vec<&str> = answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 24, "{names:?}");
+    assert!(names.contains(&"ManageUsers") && !names.contains(&"ViewAllForecasts"));
+    assert_eq!(client.stop(), 0);
+}

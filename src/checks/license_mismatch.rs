@@ -1,8 +1,9 @@
 //! `license-mismatch`: access that the component's user license cannot hold.
 
 use super::{Context, Rule, describe, finding, granting};
+use crate::catalog::{FactSource, OrgLicense};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::model::Component;
+use crate::model::{Component, MetadataKind};
 use crate::registry::RuleId;
 
 pub struct LicenseMismatch;
@@ -21,6 +22,40 @@ impl Rule for LicenseMismatch {
         let Some(license) = &container.license else {
             return;
         };
+        // A profile names a user license; a permission set either kind.
+        let user_only = container.kind == MetadataKind::Profile;
+        if let OrgLicense::Missing { near, files } =
+            context.catalog.org_license(&license.value, user_only)
+        {
+            let kinds = if user_only {
+                "user license"
+            } else {
+                "user license or permission set license"
+            };
+            let source = FactSource::Org(&files.join(", ")).describe();
+            let help = match near {
+                Some(near) => format!(
+                    "Did you mean {near}? License names are matched exactly (licenses from {source}).",
+                ),
+                None => format!(
+                    "The deploy to that org fails: name a license the org has, or get this one for the org (licenses from {source}; refresh the org shape if the org changed).",
+                ),
+            };
+            out.push(
+                finding(
+                    RULE,
+                    component,
+                    license.span,
+                    format!(
+                        "{} names the {kinds} {}, which the target org does not have",
+                        describe(component),
+                        license.value
+                    ),
+                )
+                .with_help(help)
+                .with_element(format!("license/{}", license.value)),
+            );
+        }
         let Some(limits) = context
             .catalog
             .licenses

@@ -27,7 +27,7 @@ impl Rule for PermissionDependency {
         for permission in grants.user_permissions.iter().filter(|p| p.enabled) {
             let name = permission.name.value.as_str();
             let mut missing: BTreeMap<Severity, Vec<(&str, &str)>> = BTreeMap::new();
-            for dependency in &context.catalog.dependencies {
+            for dependency in context.catalog.dependencies() {
                 let Some(severity) = dependency.severity else {
                     continue;
                 };

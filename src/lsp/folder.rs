@@ -138,9 +138,16 @@ impl Folder {
         }
     }
 
-    /// Whether a change to `path` changes how the project is read.
+    /// The catalog the folder's findings use: with its org shape, if it has one.
+    pub fn catalog(&self) -> &crate::catalog::Catalog {
+        self.workspace.catalog()
+    }
+
+    /// Whether a change to `path` changes how the project is read: the org shape's files too.
     pub fn is_setting(&self, path: &Path) -> bool {
         self.config.as_deref() == Some(path)
+            || (self.workspace.org_shape_dir.is_some()
+                && path.parent() == self.workspace.org_shape_dir.as_deref())
             || path.file_name().is_some_and(|name| {
                 name == config::CONFIG_FILE
                     || name == crate::project::PROJECT_FILE

@@ -32,12 +32,11 @@ fn word_at(text: &str, offset: usize) -> (usize, usize) {
     (start, end)
 }
 
-pub fn hover(text: &str, position: Position) -> Option<Hover> {
+pub fn hover(text: &str, position: Position, catalog: &Catalog) -> Option<Hover> {
     let index = LineIndex::new(text);
     let offset = index.offset(position);
     let (start, end) = word_at(text, offset);
     let name = &text[start..end];
-    let catalog = Catalog::get();
     if !catalog.is_known(name) {
         return None;
     }
@@ -69,7 +68,7 @@ fn describe(catalog: &Catalog, name: &str) -> String {
         shown.join(", ")
     };
     let requires: Vec<&str> = catalog
-        .dependencies
+        .dependencies()
         .iter()
         .filter(|dependency| dependency.permission == name && dependency.severity.is_some())
         .map(|dependency| dependency.requires.as_str())
@@ -81,7 +80,7 @@ fn describe(catalog: &Catalog, name: &str) -> String {
         ));
     }
     let required_by: Vec<&str> = catalog
-        .dependencies
+        .dependencies()
         .iter()
         .filter(|dependency| dependency.requires == name && dependency.severity.is_some())
         .map(|dependency| dependency.permission.as_str())
@@ -135,7 +134,7 @@ fn in_permission_name(text: &str, offset: usize) -> Option<usize> {
     None
 }
 
-pub fn completion(text: &str, position: Position) -> Option<CompletionResponse> {
+pub fn completion(text: &str, position: Position, catalog: &Catalog) -> Option<CompletionResponse> {
     let index = LineIndex::new(text);
     let offset = index.offset(position);
     let start = in_permission_name(text, offset)?;
@@ -144,7 +143,6 @@ pub fn completion(text: &str, position: Position) -> Option<CompletionResponse> 
     }
     let (_, end) = word_at(text, offset);
     let range = index.range(start, end);
-    let catalog = Catalog::get();
     let items = catalog
         .names()
         .iter()
@@ -183,7 +181,9 @@ mod tests {
             let offset = SET.find(needle).unwrap() + needle.len();
             LineIndex::new(SET).position(offset)
         };
-        let Some(CompletionResponse::Array(items)) = completion(SET, at("<name>Api")) else {
+        let Some(CompletionResponse::Array(items)) =
+            completion(SET, at("<name>Api"), Catalog::get())
+        else {
             panic!("no completion in <name>");
         };
         let api = items
@@ -197,14 +197,14 @@ mod tests {
         // The whole word is replaced, not only what precedes the cursor.
         assert_eq!(edit.range.start, Position::new(3, 14));
         assert_eq!(edit.range.end, Position::new(3, 19));
-        assert!(completion(SET, at("<field>Acc")).is_none());
-        assert!(completion(SET, at("<enabled>tr")).is_none());
+        assert!(completion(SET, at("<field>Acc"), Catalog::get()).is_none());
+        assert!(completion(SET, at("<enabled>tr"), Catalog::get()).is_none());
     }
 
     #[test]
     fn hover_names_the_label_and_dependencies() {
         let text = "<name>ViewAllData</name>";
-        let shown = hover(text, Position::new(0, 9)).unwrap();
+        let shown = hover(text, Position::new(0, 9), Catalog::get()).unwrap();
         let HoverContents::Markup(content) = shown.contents else {
             panic!("not markup")
         };
@@ -214,6 +214,6 @@ mod tests {
             content.value
         );
         assert!(content.value.contains("Implies"), "{}", content.value);
-        assert!(hover(text, Position::new(0, 2)).is_none());
+        assert!(hover(text, Position::new(0, 2), Catalog::get()).is_none());
     }
 }

@@ -33,6 +33,7 @@ use lsp_types::{
     WorkspaceServerCapabilities,
 };
 
+use crate::catalog::Catalog;
 use crate::fileset::{Disk, FileSet, Memory, Overlay};
 use convert::LineIndex;
 use folder::{Folder, Touched};
@@ -197,6 +198,7 @@ impl Server {
                 "**/sflint.toml",
                 "**/sfdx-project.json",
                 "**/.forceignore",
+                "**/.sflint/org-shape/*.json",
                 "**/*.{profile,permissionset,permissionsetgroup,mutingpermissionset,profileSessionSetting}-meta.xml",
                 "**/*.{profile,permissionset,permissionsetgroup,mutingpermissionset,profileSessionSetting}",
                 "**/permissionsets/*/**/*-meta.xml",
@@ -359,17 +361,19 @@ impl Server {
             requests::HoverRequest::METHOD => {
                 let params: lsp_types::HoverParams = params(request)?;
                 let position = params.text_document_position_params;
-                let hover = convert::path_from_uri(&position.text_document.uri)
-                    .and_then(|path| self.documents.get(&path))
-                    .and_then(|document| hover::hover(&document.text, position.position));
+                let hover = convert::path_from_uri(&position.text_document.uri).and_then(|path| {
+                    let document = self.documents.get(&path)?;
+                    hover::hover(&document.text, position.position, self.catalog_of(&path))
+                });
                 to_value(hover)?
             }
             requests::Completion::METHOD => {
                 let params: lsp_types::CompletionParams = params(request)?;
                 let position = params.text_document_position;
-                let items = convert::path_from_uri(&position.text_document.uri)
-                    .and_then(|path| self.documents.get(&path))
-                    .and_then(|document| hover::completion(&document.text, position.position));
+                let items = convert::path_from_uri(&position.text_document.uri).and_then(|path| {
+                    let document = self.documents.get(&path)?;
+                    hover::completion(&document.text, position.position, self.catalog_of(&path))
+                });
                 to_value(items)?
             }
             // A handler that fails, for the test that the server outlives it.
@@ -510,6 +514,14 @@ impl Server {
             files.insert(path.clone(), document.text.as_bytes());
         }
         files
+    }
+
+    /// The catalog of the folder holding `path`: its org shape's names and dependencies.
+    fn catalog_of(&self, path: &Path) -> &Catalog {
+        match self.folder_of(path) {
+            Some(index) => self.folders[index].catalog(),
+            None => Catalog::get(),
+        }
     }
 
     fn folder_of(&self, path: &Path) -> Option<usize> {
