@@ -182,11 +182,7 @@ fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> 
         catalog: workspace.catalog(),
         keep_duplicate: workspace.keep_duplicate,
         definitions: &definitions,
-        switched_off: checks::rules()
-            .iter()
-            .map(|rule| rule.id())
-            .filter(|&rule| workspace.settings.switches_off(rule))
-            .collect(),
+        switched_off: rules_not_run(workspace),
     };
     let units: Vec<(LoadedUnit, Vec<Diagnostic>, bool)> = pool.run(|| {
         workspace
@@ -525,12 +521,22 @@ fn apply_suppressions(
     let (mut kept, unused) = suppress::apply(
         settled.kept,
         &settled.switched_off,
+        &rules_not_run(workspace),
         suppressions,
         &workspace.known_ids,
         |file| targets.contains(file.fs.as_path()),
     );
     kept.extend(apply_settings(&workspace.settings, unused, &workspace.root).kept);
     kept
+}
+
+/// The built-in component rules the settings switch off everywhere: not run at all.
+fn rules_not_run(workspace: &Workspace) -> Vec<RuleId> {
+    checks::rules()
+        .iter()
+        .map(|rule| rule.id())
+        .filter(|&rule| workspace.settings.switches_off(rule))
+        .collect()
 }
 
 /// Every file of the units to lint.

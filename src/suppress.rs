@@ -221,6 +221,7 @@ fn parse_directive(body: &str) -> Result<(Scope, Vec<String>, String), String> {
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
     switched_off: &[Diagnostic],
+    not_run: &[RuleId],
     suppressions: &[Suppression],
     known: &KnownIds,
     reportable: impl Fn(&FilePath) -> bool,
@@ -251,9 +252,14 @@ pub fn apply(
     let mut used: Vec<bool> = suppressions
         .iter()
         .map(|suppression| {
+            // A rule the settings switch off everywhere is not run: its findings are unknown.
             switched_off
                 .iter()
                 .any(|finding| suppression.covers(finding))
+                || suppression
+                    .rules
+                    .iter()
+                    .any(|id| not_run.iter().any(|rule| rule.as_str() == id))
         })
         .collect();
     let kept: Vec<Diagnostic> = diagnostics
