@@ -177,13 +177,11 @@ impl Inventory {
                 files.definition = Some(path.to_path_buf());
             }
             Recognised::Field { object, field } => {
-                let files = self.objects.entry(object).or_default();
-                files.folder = object_folder(path);
+                let files = self.object_entry(object, path);
                 files.fields.insert(field, path.to_path_buf());
             }
             Recognised::RecordType { object, name } => {
-                let files = self.objects.entry(object).or_default();
-                files.folder = object_folder(path);
+                let files = self.object_entry(object, path);
                 files.record_types.insert(name, path.to_path_buf());
             }
             Recognised::Component(kind, name) => {
@@ -202,6 +200,15 @@ impl Inventory {
             }
         }
         true
+    }
+
+    /// The files of the object a part at `path` belongs to, its folder recorded the first time.
+    fn object_entry(&mut self, object: String, path: &Path) -> &mut ObjectFiles {
+        let files = self.objects.entry(object).or_default();
+        if files.folder.is_none() {
+            files.folder = object_folder(path);
+        }
+        files
     }
 
     /// Records what an excluded file or directory hides.
