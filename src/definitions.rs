@@ -2,18 +2,20 @@
 //! object's definition files say, read from the file set the first time a rule asks about that
 //! object and kept for the run. A project's field files are many and small; a run reads those of
 //! the objects its permission files grant field or object access on, and a run whose rules never
-//! ask reads none.
+//! ask reads none. The OAuth policies of connected apps and External Client Apps, which vendor packs
+//! check, are read the same way, keeping their text so that findings can point into them.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::fileset::FileSet;
 use crate::inventory::{ComponentKind, Inventory, ObjectFiles};
 use crate::model::definition::{self, DefinitionError, FieldDefinition, ObjectDefinition};
+use crate::model::oauth::{self, Family, OauthPolicies};
 use crate::model::parse;
 use crate::problem::Problem;
-use crate::source::display_path;
+use crate::source::{FilePath, SourceText, display_path};
 
 /// What a rule learns about a name a permission file uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,27 @@ pub enum Presence<'a, T: ?Sized> {
     Unknown,
 }
 
+/// A file of OAuth policies, read: where it is, what it says, and its text.
+#[derive(Debug)]
+pub struct OauthFile {
+    pub path: Arc<FilePath>,
+    pub policies: OauthPolicies,
+    text: SourceText,
+}
+
+/// What the project says of an app's OAuth policies.
+#[derive(Debug, Clone, Copy)]
+pub enum OauthLookup<'d> {
+    Found(&'d OauthFile),
+    /// The project has a file that may hold them but it cannot be read (a problem says why).
+    Unreadable(&'d Path),
+    /// No file of the project holds them.
+    Absent,
+}
+
+/// A file read, or the path of one that could not be.
+type Read<T> = Result<T, PathBuf>;
+
 /// The project's definitions, read on demand.
 pub struct Definitions<'a> {
     inventory: &'a Inventory,
@@ -35,6 +58,11 @@ pub struct Definitions<'a> {
     files: &'a dyn FileSet,
     display_base: &'a Path,
     objects: HashMap<&'a str, OnceLock<ObjectDefinition>>,
+    /// Connected apps by name.
+    connected_apps: HashMap<&'a str, OnceLock<Read<OauthFile>>>,
+    /// Every External Client App OAuth policies file, read the first time one is asked for: the
+    /// app they belong to is in the file, not in its name.
+    eca_oauth_policies: OnceLock<Vec<Read<OauthFile>>>,
     problems: Mutex<Vec<Problem>>,
 }
 
@@ -55,6 +83,11 @@ impl<'a> Definitions<'a> {
                 .keys()
                 .map(|name| (name.as_str(), OnceLock::new()))
                 .collect(),
+            connected_apps: inventory
+                .components_of(ComponentKind::ConnectedApp)
+                .map(|(name, _)| (name, OnceLock::new()))
+                .collect(),
+            eca_oauth_policies: OnceLock::new(),
             problems: Mutex::new(Vec::new()),
         }
     }
@@ -122,6 +155,84 @@ impl<'a> Definitions<'a> {
         }
     }
 
+    /// The OAuth policies of the connected app `name` (matched whatever its case, as Salesforce's
+    /// API names are): its `.connectedApp-meta.xml` or `.connectedApp`, read once.
+    pub fn connected_app(&self, name: &str) -> OauthLookup<'_> {
+        let Some((&key, cell)) = self
+            .connected_apps
+            .get_key_value(name)
+            .or_else(|| {
+                self.connected_apps
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            })
+        else {
+            return OauthLookup::Absent;
+        };
+        let read = cell.get_or_init(|| {
+            let path = self
+                .inventory
+                .component(ComponentKind::ConnectedApp, key)
+                .unwrap_or(Path::new(""));
+            self.read_oauth(path, oauth::parse_connected_app)
+        });
+        match read {
+            Ok(file) => OauthLookup::Found(file),
+            Err(path) => OauthLookup::Unreadable(path),
+        }
+    }
+
+    /// The OAuth policies of the External Client App `name`: the `.ecaOauthPlcy-meta.xml` (or
+    /// `.ecaOauthPlcy`) whose `<externalClientApplication>` names it, whatever the case. The app's
+    /// own `.eca-meta.xml` need not be in the project (a package installs it; the policies are the
+    /// org's).
+    pub fn external_client_app(&self, name: &str) -> OauthLookup<'_> {
+        let all = self.eca_oauth_policies.get_or_init(|| {
+            self.inventory
+                .components_of(ComponentKind::EcaOauthPolicies)
+                .map(|(_, path)| self.read_oauth(path, oauth::parse_eca_oauth_policies))
+                .collect()
+        });
+        let names_it = |file: &&OauthFile| {
+            file.policies
+                .external_client_application
+                .as_deref()
+                .is_some_and(|app| app.eq_ignore_ascii_case(name))
+        };
+        if let Some(file) = all.iter().filter_map(|read| read.as_ref().ok()).find(names_it) {
+            return OauthLookup::Found(file);
+        }
+        match all.iter().find_map(|read| read.as_ref().err()) {
+            Some(path) => OauthLookup::Unreadable(path),
+            None => OauthLookup::Absent,
+        }
+    }
+
+    /// The OAuth policies of the app `name` of `family`.
+    pub fn oauth(&self, family: Family, name: &str) -> OauthLookup<'_> {
+        match family {
+            Family::ConnectedApp => self.connected_app(name),
+            Family::ExternalClientApp => self.external_client_app(name),
+        }
+    }
+
+    /// The texts of the OAuth policy files read, for locating findings in them.
+    pub fn oauth_sources(&self) -> Vec<(Arc<FilePath>, SourceText)> {
+        let apps = self
+            .connected_apps
+            .values()
+            .filter_map(|cell| cell.get()?.as_ref().ok());
+        let ecas = self
+            .eca_oauth_policies
+            .get()
+            .into_iter()
+            .flatten()
+            .filter_map(|read| read.as_ref().ok());
+        apps.chain(ecas)
+            .map(|file| (Arc::clone(&file.path), file.text.clone()))
+            .collect()
+    }
+
     /// What went wrong reading definition files, sorted.
     pub fn into_problems(self) -> Vec<Problem> {
         let mut problems = self
@@ -172,13 +283,39 @@ impl<'a> Definitions<'a> {
         path: &Path,
         parse: impl FnOnce(&str) -> Result<T, DefinitionError>,
     ) -> Option<T> {
+        self.read_source(path, parse).map(|(value, _)| value)
+    }
+
+    fn read_oauth(
+        &self,
+        path: &Path,
+        parse: impl FnOnce(&str) -> Result<OauthPolicies, DefinitionError>,
+    ) -> Read<OauthFile> {
+        match self.read_source(path, parse) {
+            Some((policies, text)) => Ok(OauthFile {
+                path: FilePath::new(path.to_path_buf(), self.display_base),
+                policies,
+                text,
+            }),
+            None => Err(path.to_path_buf()),
+        }
+    }
+
+    /// The file parsed, with its text; `None` after recording why it could not be.
+    fn read_source<T>(
+        &self,
+        path: &Path,
+        parse: impl FnOnce(&str) -> Result<T, DefinitionError>,
+    ) -> Option<(T, SourceText)> {
         let result = self
             .files
             .read(path)
             .map_err(|message| (None, message))
             .and_then(|bytes| {
                 let text = parse::decode(&bytes, 0).map_err(|error| (None, error.message))?;
-                parse(text).map_err(|error| (Some(error.line as usize), error.message))
+                let value = parse(text).map_err(|error| (Some(error.line as usize), error.message))?;
+                let start = bytes.len() - text.len();
+                Ok((value, SourceText::new(bytes, start)))
             });
         match result {
             Ok(value) => Some(value),

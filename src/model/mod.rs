@@ -7,6 +7,7 @@
 pub mod access;
 pub mod definition;
 pub mod names;
+pub mod oauth;
 pub mod parse;
 pub mod user;
 
