@@ -79,6 +79,16 @@ type Sources = Vec<(Arc<FilePath>, SourceText)>;
 pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
     let mut problems = workspace.problems.clone();
     let pool = Pool::new(workspace.threads, &mut problems);
+    // The rest of the project, read as rules and packs ask; one reading serves both.
+    let definitions = Definitions::new(
+        &workspace.inventory,
+        workspace
+            .project
+            .as_ref()
+            .and_then(|project| project.namespace.as_deref()),
+        files,
+        &workspace.display_base,
+    );
 
     let Linted {
         held,
@@ -87,10 +97,10 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
         problems: linted_problems,
         components,
         files: file_count,
-    } = check_components(workspace, files, &pool);
+    } = check_components(workspace, files, &pool, &definitions);
     problems.extend(linted_problems);
     let held = load_held(workspace, files, &pool, held);
-    let integration_findings = check_integrations(workspace, held);
+    let integration_findings = check_integrations(workspace, held, &definitions);
 
     let IntegrationFindings {
         findings: pack_findings,
@@ -99,6 +109,7 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
         checked: integrations_checked,
     } = integration_findings;
     problems.extend(integration_problems);
+    problems.extend(definitions.into_problems());
 
     let mut found = findings;
     found.extend(pack_findings);
@@ -168,20 +179,16 @@ struct Linted {
     files: usize,
 }
 
-fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> Linted {
-    let definitions = Definitions::new(
-        &workspace.inventory,
-        workspace
-            .project
-            .as_ref()
-            .and_then(|project| project.namespace.as_deref()),
-        files,
-        &workspace.display_base,
-    );
+fn check_components(
+    workspace: &Workspace,
+    files: &dyn FileSet,
+    pool: &Pool,
+    definitions: &Definitions<'_>,
+) -> Linted {
     let context = checks::Context {
         catalog: workspace.catalog(),
         keep_duplicate: workspace.keep_duplicate,
-        definitions: &definitions,
+        definitions,
         switched_off: rules_not_run(workspace),
     };
     let units: Vec<(LoadedUnit, Vec<Diagnostic>, bool)> = pool.run(|| {
@@ -224,7 +231,6 @@ fn check_components(workspace: &Workspace, files: &dyn FileSet, pool: &Pool) -> 
         linted.problems.extend(loaded.problems);
         linted.held.components.extend(loaded.component);
     }
-    linted.problems.extend(definitions.into_problems());
     linted
 }
 
@@ -345,13 +351,17 @@ struct IntegrationFindings {
     checked: usize,
 }
 
-fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings {
+fn check_integrations(
+    workspace: &Workspace,
+    held: Held,
+    definitions: &Definitions<'_>,
+) -> IntegrationFindings {
     let Held {
         components,
         unreadable,
         invalid,
         suppressions,
-        sources,
+        mut sources,
         problems: mut out_problems,
     } = held;
     let mut out = IntegrationFindings {
@@ -382,6 +392,7 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
             .as_ref()
             .and_then(|project| project.source_api_version.as_deref())
             .and_then(|version| version.parse().ok()),
+        definitions,
     };
     // Files the users rely on: an invalid-xml finding of one of them says why a member is missing.
     let mut relied_on: HashSet<PathBuf> = HashSet::new();
@@ -479,7 +490,8 @@ fn check_integrations(workspace: &Workspace, held: Held) -> IntegrationFindings 
             .filter(|(main_file, _)| relied_on.contains(main_file))
             .map(|(_, finding)| finding),
     );
-    // Pack findings point into the members kept above.
+    // Pack findings point into the members kept above, and into the OAuth policy files read.
+    sources.extend(definitions.oauth_sources());
     diagnostic::locate(&mut out.findings, &sources, workspace.excerpts);
     out.problems = out_problems;
     out

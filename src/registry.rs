@@ -126,6 +126,7 @@ registry! {
     MissingRecordType       => "missing-record-type",      Error | Warning | Info, Pack,             "integration user does not see a record type its vendor needs";
     MissingUserPermission   => "missing-user-permission",  Error | Warning | Info, Pack,             "integration user lacks a user permission its vendor requires";
     ModifyAllData           => "modify-all-data",          Warning | Error | Info, ComponentAndPack, "Modify All Data granted: edit and delete every record, ignoring sharing";
+    OauthPolicyMismatch     => "oauth-policy-mismatch",    Error | Warning | Info, Pack,             "an OAuth policy of the app an integration connects through is not what its vendor needs";
     ObjectAccessDependency  => "object-access-dependency", Error,                  Component,        "object access that needs another object permission in the same entry";
     PermissionDependency    => "permission-dependency",    Error | Warning,        Component,        "user permission enabled without a permission it depends on";
     ProfileRequired         => "profile-required",         Error | Warning | Info, Pack,             "a grant or choice the vendor needs on the profile is not there";

@@ -12,6 +12,7 @@ use super::file::{Confidence, GrantsOn, Requirement};
 use super::kinds::{Evaluation, Fact, Gap, Target};
 use super::options::Options;
 use crate::catalog::Catalog;
+use crate::definitions::Definitions;
 use crate::diagnostic::{Diagnostic, Location, PackOrigin, Severity, listed};
 use crate::model::access::Access;
 use crate::model::user::{Holdings, IntegrationUser, Member, Role};
@@ -24,6 +25,8 @@ pub struct PackContext<'a> {
     pub catalog: &'a Catalog,
     /// `sourceApiVersion` of `sfdx-project.json`.
     pub source_api_version: Option<f64>,
+    /// The rest of the project (connected apps, External Client App policies), read on demand.
+    pub definitions: &'a Definitions<'a>,
 }
 
 /// What a requirement kind evaluates against: the integration user, what it holds, its pack and
@@ -43,6 +46,10 @@ impl<'s, 'a> Scope<'s, 'a> {
 
     pub fn source_api_version(&self) -> Option<f64> {
         self.context.source_api_version
+    }
+
+    pub fn definitions(&self) -> &'s Definitions<'s> {
+        self.context.definitions
     }
 
     pub fn pack(&self) -> &'s Pack {

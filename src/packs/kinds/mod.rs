@@ -14,6 +14,7 @@ mod forbid_permission;
 mod forbid_session_level;
 mod no_login_hours;
 mod no_login_ip_ranges;
+mod oauth_policy;
 mod object_access;
 mod permission_set;
 mod permission_set_license;
@@ -255,6 +256,7 @@ kinds! {
     NoLoginHours(no_login_hours::NoLoginHours),
     ForbidSessionLevel(forbid_session_level::ForbidSessionLevel),
     PermissionSet(permission_set::PermissionSet),
+    OauthPolicy(oauth_policy::OauthPolicy),
 }
 
 /// The kinds table of `rules/README.md`.
