@@ -158,15 +158,11 @@ impl<'a> Definitions<'a> {
     /// The OAuth policies of the connected app `name` (matched whatever its case, as Salesforce's
     /// API names are): its `.connectedApp-meta.xml` or `.connectedApp`, read once.
     pub fn connected_app(&self, name: &str) -> OauthLookup<'_> {
-        let Some((&key, cell)) = self
-            .connected_apps
-            .get_key_value(name)
-            .or_else(|| {
-                self.connected_apps
-                    .iter()
-                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            })
-        else {
+        let Some((&key, cell)) = self.connected_apps.get_key_value(name).or_else(|| {
+            self.connected_apps
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        }) else {
             return OauthLookup::Absent;
         };
         let read = cell.get_or_init(|| {
@@ -199,7 +195,11 @@ impl<'a> Definitions<'a> {
                 .as_deref()
                 .is_some_and(|app| app.eq_ignore_ascii_case(name))
         };
-        if let Some(file) = all.iter().filter_map(|read| read.as_ref().ok()).find(names_it) {
+        if let Some(file) = all
+            .iter()
+            .filter_map(|read| read.as_ref().ok())
+            .find(names_it)
+        {
             return OauthLookup::Found(file);
         }
         match all.iter().find_map(|read| read.as_ref().err()) {
@@ -313,7 +313,8 @@ impl<'a> Definitions<'a> {
             .map_err(|message| (None, message))
             .and_then(|bytes| {
                 let text = parse::decode(&bytes, 0).map_err(|error| (None, error.message))?;
-                let value = parse(text).map_err(|error| (Some(error.line as usize), error.message))?;
+                let value =
+                    parse(text).map_err(|error| (Some(error.line as usize), error.message))?;
                 let start = bytes.len() - text.len();
                 Ok((value, SourceText::new(bytes, start)))
             });

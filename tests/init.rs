@@ -191,7 +191,8 @@ subscribe_actions = false
             "force-app/main/default/permissionsets/ActOn_Integration.permissionset-meta.xml:2:1: info unverifiable-requirement option account_active_field of integration user Act-On is not set, so the Account 'Active' field Act-On recommends reading is not checked (it is a custom field: name yours) [Act-On / act-on/option-account-active-field]
 {profile}:2:1: error missing-object-access integration user Ampersand lacks Read, View All Records, View All Fields on Account (no access) [Ampersand / ampersand/read-objects]
 {profile}:2:1: error profile-required Ampersand needs profile Minimum Access - API Only Integrations or Salesforce API Only System Integrations; integration user Ampersand has profile Integration User [Ampersand / ampersand/integration-profile]
-Found 2 errors and 1 info in 5 components (5 files, 2 integration users).
+{profile}:2:1: info unverifiable-requirement Ampersand's OAuth policies are not checked: no option names the app (external_client_app or connected_app); check in Setup: Permitted Users set to All users may self-authorize, Refresh Token Policy set to Refresh token is valid until revoked and IP Relaxation set to Relax IP restrictions (requirements ampersand/oauth-permitted-users, ampersand/oauth-refresh-token and ampersand/oauth-ip-relaxation) [Ampersand / ampersand/oauth-permitted-users]
+Found 2 errors and 2 infos in 5 components (5 files, 2 integration users).
 "
         )
     );

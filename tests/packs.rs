@@ -139,11 +139,26 @@ fn expected(dir: &Path) -> Expected {
     toml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", file.display()))
 }
 
-/// Metadata files below `dir`, which sflint must all read.
+/// Folders of the rest of the project, which sflint reads only for the checks that need them
+/// (an app's OAuth policies), never as files to lint.
+const DEFINITION_FOLDERS: &[&str] = &[
+    "objects",
+    "connectedApps",
+    "externalClientApps",
+    "extlClntAppOauthSettings",
+    "extlClntAppGlobalOauthSets",
+    "extlClntAppOauthPolicies",
+    "extlClntAppPolicies",
+];
+
+/// Permission metadata files below `dir`, which sflint must all read.
 fn metadata_files(dir: &Path) -> u64 {
     let mut count = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
+        if path.is_dir() && DEFINITION_FOLDERS.contains(&name(&path).as_str()) {
+            continue;
+        }
         if path.is_dir() {
             count += metadata_files(&path);
         } else if path.to_string_lossy().ends_with("-meta.xml") {
@@ -484,6 +499,7 @@ fn modify_all_data_grants_object_permissions_but_no_field_level_security() {
             "error missing-field-access ampersand/read-fields",
             "error missing-object-access ampersand/read-objects",
             "info modify-all-data ampersand/allow-profile",
+            "info unverifiable-requirement ampersand/oauth-permitted-users",
         ]
     );
 }
@@ -535,6 +551,7 @@ fn an_option_the_files_tell_is_inferred_and_said_once_as_info() {
         pack_findings(&pack_case("ampersand/violating-permission-set-license")),
         [
             "error license-mismatch ampersand/integration-permission-set-license",
+            "info unverifiable-requirement ampersand/oauth-permitted-users",
             "info unverifiable-requirement ampersand/option-variant",
         ]
     );
@@ -659,11 +676,15 @@ fn one_fact_several_requirements_state_is_one_finding_naming_them_all() {
     );
     // View All Fields before API version 63.0: once per user, naming its objects; an empty list of
     // write objects asks for nothing.
+    let view_all_fields: Vec<String> = messages_of(
+        "ampersand/violating-object-access-api-62",
+        "unverifiable-requirement",
+    )
+    .into_iter()
+    .filter(|message| message.contains("View All Fields"))
+    .collect();
     assert_eq!(
-        messages_of(
-            "ampersand/violating-object-access-api-62",
-            "unverifiable-requirement"
-        ),
+        view_all_fields,
         [
             "Ampersand asks for View All Fields on Account and Contact, which needs API version 63.0 or later; this project's sourceApiVersion is 62.0 (requirements ampersand/read-objects and ampersand/write-objects)",
             "Ampersand asks for View All Fields on Account, which needs API version 63.0 or later; this project's sourceApiVersion is 62.0",
@@ -940,5 +961,86 @@ fn pre_commit_on_a_permission_set_group_checks_the_users_of_that_group() {
         "force-app/main/default/permissionsetgroups/ActOn_Bundle.permissionsetgroup-meta.xml",
         "Act-On",
         false,
+    );
+}
+
+/// `path:line rule message` of each finding of the OAuth requirements of a pack fixture, after
+/// checking it against its `expected.toml`.
+fn oauth_findings(case: &str) -> Vec<String> {
+    pack_case(case);
+    run(&fixtures_root().join("packs").join(case), &[])
+        .findings
+        .iter()
+        .filter(|(finding, _)| {
+            finding
+                .requirement
+                .as_deref()
+                .is_some_and(|requirement| requirement.contains("/oauth-"))
+        })
+        .map(|(finding, message)| {
+            format!(
+                "{}:{} {} {message}",
+                finding.path, finding.line, finding.rule
+            )
+        })
+        .collect()
+}
+
+const OAUTH_WANTED: &str = "Permitted Users set to All users may self-authorize, Refresh Token Policy set to Refresh token is valid until revoked and IP Relaxation set to Relax IP restrictions (requirements ampersand/oauth-permitted-users, ampersand/oauth-refresh-token and ampersand/oauth-ip-relaxation)";
+
+#[test]
+fn oauth_policies_of_an_external_client_app_are_read_from_the_policies_file_that_names_it() {
+    let policies = "force-app/main/default/extlClntAppOauthPolicies/Ampersand_Sync_oauthPlcy.ecaOauthPlcy-meta.xml";
+    assert_eq!(
+        oauth_findings("ampersand/violating-oauth-policy"),
+        [
+            format!(
+                "{policies}:5 oauth-policy-mismatch External Client App Ampersand_Sync sets IP Relaxation to Enforce IP restrictions (Enforce); Ampersand needs Relax IP restrictions"
+            ),
+            format!(
+                "{policies}:9 oauth-policy-mismatch External Client App Ampersand_Sync sets Permitted Users to Admin approved users are pre-authorized (AdminApprovedPreAuthorized); Ampersand needs All users may self-authorize"
+            ),
+            format!(
+                "{policies}:10 oauth-policy-mismatch External Client App Ampersand_Sync sets Refresh Token Policy to Expire refresh token after a set time (SpecificLifetime); Ampersand needs Refresh token is valid until revoked"
+            ),
+            format!(
+                "force-app/main/default/permissionsets/Ampersand_Integration.permissionset-meta.xml:2 unverifiable-requirement Ampersand's OAuth policies are not checked: External Client App Ampersand_Reports is not in the project (no .ecaOauthPlcy-meta.xml of the project names Ampersand_Reports in <externalClientApplication>); check in Setup: {OAUTH_WANTED}"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn oauth_policies_of_a_connected_app_are_read_with_the_metadata_api_defaults() {
+    let app = "force-app/main/default/connectedApps/Ampersand_Connector.connectedApp-meta.xml";
+    assert_eq!(
+        oauth_findings("ampersand/violating-oauth-policy-connected-app"),
+        [
+            format!(
+                "force-app/main/default/connectedApps/Ampersand_Canvas.connectedApp-meta.xml:2 oauth-policy-mismatch connected app Ampersand_Canvas has no <oauthConfig>, so it does not use OAuth; Ampersand connects through OAuth, with {OAUTH_WANTED}"
+            ),
+            format!(
+                "{app}:7 oauth-policy-mismatch connected app Ampersand_Connector sets Permitted Users to Admin approved users are pre-authorized (true); Ampersand needs All users may self-authorize"
+            ),
+            format!(
+                "{app}:12 oauth-policy-mismatch connected app Ampersand_Connector sets no <ipRelaxation>, so IP Relaxation is its default, Enforce IP restrictions; Ampersand needs Relax IP restrictions"
+            ),
+            format!(
+                "{app}:13 oauth-policy-mismatch connected app Ampersand_Connector sets Refresh Token Policy to Immediately expire refresh token (zero); Ampersand needs Refresh token is valid until revoked"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn oauth_policies_that_match_are_quiet_and_unnamed_apps_are_said_once() {
+    // Both families as the page wants them, the External Client App's under a package's namespace.
+    assert_eq!(oauth_findings("ampersand/compliant"), Vec::<String>::new());
+    // No option names the app: one info per integration user, for the three requirements.
+    assert_eq!(
+        oauth_findings("ampersand/violating-user-permission"),
+        [format!(
+            "force-app/main/default/profiles/Ampersand Sync User.profile-meta.xml:2 unverifiable-requirement Ampersand's OAuth policies are not checked: no option names the app (external_client_app or connected_app); check in Setup: {OAUTH_WANTED}"
+        )]
     );
 }

@@ -302,7 +302,8 @@ fn the_pack_shortcut_checks_the_given_files_as_one_user() {
     assert_eq!(
         out,
         format!(
-            "{OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so its user license cannot be checked [Ampersand / ampersand/integration-license]\n\
+            "{OPS}:2:1: info unverifiable-requirement Ampersand's OAuth policies are not checked: no option names the app (external_client_app or connected_app); check in Setup: Permitted Users set to All users may self-authorize, Refresh Token Policy set to Refresh token is valid until revoked and IP Relaxation set to Relax IP restrictions (requirements ampersand/oauth-permitted-users, ampersand/oauth-refresh-token and ampersand/oauth-ip-relaxation) [Ampersand / ampersand/oauth-permitted-users]\n\
+             {OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so its user license cannot be checked [Ampersand / ampersand/integration-license]\n\
              {OPS}:2:1: info unverifiable-requirement integration user Ampersand declares no profile, so which profile it uses cannot be checked [Ampersand / ampersand/integration-profile]\n\
              {OPS}:4:5: error missing-api-enabled integration user Ampersand lacks ApiEnabled (API Enabled) [Ampersand / ampersand/api-enabled]\n\
              {OPS}:6:9: error view-all-data integration user Ampersand holds ViewAllData (View All Data), which the ampersand pack does not need [Ampersand / ampersand/no-view-all-data]\n"

@@ -383,11 +383,7 @@ struct Element<'e> {
 
 /// Streams `text`, whose root must be `root`, and calls `found` for the root when it opens and for
 /// every element at most two deep below it when it closes.
-fn read(
-    text: &str,
-    root: &str,
-    mut found: impl FnMut(Element<'_>),
-) -> Result<(), DefinitionError> {
+fn read(text: &str, root: &str, mut found: impl FnMut(Element<'_>)) -> Result<(), DefinitionError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let error_at = |offset: u64, message: String| DefinitionError {
@@ -534,7 +530,10 @@ mod tests {
             panic!("isAdminApproved is written");
         };
         assert_eq!(users.value, Some(PolicyValue::AdminApprovedPreAuthorized));
-        assert_eq!(at(text, users.span), "<isAdminApproved>true</isAdminApproved>");
+        assert_eq!(
+            at(text, users.span),
+            "<isAdminApproved>true</isAdminApproved>"
+        );
         let State::Written(refresh) = app.state(Policy::RefreshToken) else {
             panic!("refreshTokenPolicy is written");
         };
@@ -542,7 +541,10 @@ mod tests {
         assert_eq!(refresh.written, "specific_lifetime:1:DAYS");
         assert!(matches!(
             app.state(Policy::IpRelaxation),
-            State::Written(Setting { value: Some(PolicyValue::Relax), .. })
+            State::Written(Setting {
+                value: Some(PolicyValue::Relax),
+                ..
+            })
         ));
         assert_eq!(at(text, app.anchor(Policy::RefreshToken)), "<oauthPolicy>");
 
@@ -561,7 +563,10 @@ mod tests {
             app.state(Policy::IpRelaxation),
             State::Default(PolicyValue::Enforce)
         );
-        assert_eq!(at(bare, app.anchor(Policy::PermittedUsers)), "<oauthConfig>");
+        assert_eq!(
+            at(bare, app.anchor(Policy::PermittedUsers)),
+            "<oauthConfig>"
+        );
         assert_eq!(at(bare, app.anchor(Policy::IpRelaxation)), "<ConnectedApp>");
         // Without <oauthConfig> the app does not use OAuth.
         assert!(
@@ -589,11 +594,17 @@ mod tests {
         );
         assert!(matches!(
             policies.state(Policy::IpRelaxation),
-            State::Written(Setting { value: Some(PolicyValue::EnforceRelaxRefresh), .. })
+            State::Written(Setting {
+                value: Some(PolicyValue::EnforceRelaxRefresh),
+                ..
+            })
         ));
         assert!(matches!(
             policies.state(Policy::PermittedUsers),
-            State::Written(Setting { value: Some(PolicyValue::AllUsersMaySelfAuthorize), .. })
+            State::Written(Setting {
+                value: Some(PolicyValue::AllUsersMaySelfAuthorize),
+                ..
+            })
         ));
         assert!(matches!(
             policies.state(Policy::RefreshToken),

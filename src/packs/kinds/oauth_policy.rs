@@ -54,15 +54,16 @@ impl OauthPolicy {
     fn wanted(&self) -> Vec<(Policy, PolicyValue)> {
         self.parameters()
             .into_iter()
-            .filter_map(|(policy, value)| {
-                Some((policy, PolicyValue::from_id(value?.get_ref())?))
-            })
+            .filter_map(|(policy, value)| Some((policy, PolicyValue::from_id(value?.get_ref())?)))
             .collect()
     }
 
     fn options(&self) -> impl Iterator<Item = (Family, &str)> {
         [
-            (Family::ExternalClientApp, self.external_client_app_from.as_ref()),
+            (
+                Family::ExternalClientApp,
+                self.external_client_app_from.as_ref(),
+            ),
             (Family::ConnectedApp, self.connected_app_from.as_ref()),
         ]
         .into_iter()
@@ -99,17 +100,15 @@ impl RequirementKind for OauthPolicy {
 
     fn validate(&self, checks: &Checks<'_>) -> Result<(), PackError> {
         checks.need(
-            self.parameters()
-                .iter()
-                .any(|(_, value)| value.is_some()),
+            self.parameters().iter().any(|(_, value)| value.is_some()),
             "`permitted_users`, `refresh_token` or `ip_relaxation`",
         )?;
         for (policy, value) in self.parameters() {
             let Some(value) = value else {
                 continue;
             };
-            let fits = PolicyValue::from_id(value.get_ref())
-                .is_some_and(|found| found.policy() == policy);
+            let fits =
+                PolicyValue::from_id(value.get_ref()).is_some_and(|found| found.policy() == policy);
             if !fits {
                 let choices: Vec<&str> = policy.values().iter().map(|value| value.id()).collect();
                 return Err(PackError::at(
@@ -176,7 +175,10 @@ impl RequirementKind for OauthPolicy {
             })
             .collect();
         if apps.is_empty() {
-            let options: Vec<String> = self.options().map(|(_, option)| option.to_string()).collect();
+            let options: Vec<String> = self
+                .options()
+                .map(|(_, option)| option.to_string())
+                .collect();
             evaluation.unverifiable.push(unchecked(
                 "no-app".to_string(),
                 format!("no option names the app ({})", options.join(" or ")),
