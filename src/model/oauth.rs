@@ -503,7 +503,7 @@ fn local(name: &str) -> String {
 mod tests {
     use super::*;
 
-    fn at<'t>(text: &'t str, span: Span) -> &'t str {
+    fn at(text: &str, span: Span) -> &str {
         &text[span.start as usize..span.end as usize]
     }
 
