@@ -16,6 +16,7 @@ use toml::de::DeValue;
 use super::{Checks, Evaluation, Fact, Gap, KindDoc, RequirementKind, Scope, Target, params};
 use crate::definitions::OauthLookup;
 use crate::diagnostic::Location;
+use crate::inventory::ComponentKind;
 use crate::model::access::Access;
 use crate::model::oauth::{Family, Policy, PolicyValue, State};
 use crate::packs::file::{PackError, Requirement};
@@ -76,6 +77,14 @@ fn expectation(policy: Policy, value: PolicyValue) -> String {
     format!("{} set to {}", policy.label(), value.label())
 }
 
+/// The family in an element key (`external-client-app/Ampersand_Sync`).
+fn slug(family: Family) -> &'static str {
+    match family {
+        Family::ExternalClientApp => "external-client-app",
+        Family::ConnectedApp => "connected-app",
+    }
+}
+
 /// Where to look in Setup.
 fn setup_path(family: Family, app: &str) -> String {
     match family {
@@ -131,12 +140,7 @@ impl RequirementKind for OauthPolicy {
         checks.items_option(self.connected_app_from.as_ref())
     }
 
-    fn evaluate(
-        &self,
-        requirement: &Requirement,
-        scope: &Scope<'_, '_>,
-        _: &Access<'_>,
-    ) -> Evaluation {
+    fn evaluate(&self, _: &Requirement, scope: &Scope<'_, '_>, _: &Access<'_>) -> Evaluation {
         let mut evaluation = Evaluation::applicable();
         let wanted = self.wanted();
         let vendor = scope.vendor();
@@ -150,7 +154,7 @@ impl RequirementKind for OauthPolicy {
                 "{vendor}'s OAuth policies are not checked: {because}; check in Setup: {{items}}"
             );
             Gap {
-                key: format!("{}/{key}", requirement.id),
+                key: key.clone(),
                 rule: RuleId::UnverifiableRequirement,
                 message: message.replace("{items}", &crate::diagnostic::listed(&items)),
                 fix: Some(fix),
@@ -194,6 +198,15 @@ impl RequirementKind for OauthPolicy {
             let file = match scope.definitions().oauth(family, &name) {
                 OauthLookup::Found(file) => file,
                 OauthLookup::Absent => {
+                    let kind = match family {
+                        Family::ExternalClientApp => ComponentKind::EcaOauthPolicies,
+                        Family::ConnectedApp => ComponentKind::ConnectedApp,
+                    };
+                    let hidden = if scope.definitions().inventory().hidden.kinds.contains(&kind) {
+                        ", and .forceignore or exclude leave some of its kind out"
+                    } else {
+                        ""
+                    };
                     let holder = match family {
                         Family::ExternalClientApp => format!(
                             "no .ecaOauthPlcy-meta.xml of the project names {name} in <externalClientApplication>"
@@ -203,8 +216,8 @@ impl RequirementKind for OauthPolicy {
                         }
                     };
                     evaluation.unverifiable.push(unchecked(
-                        format!("{family:?}/{name}"),
-                        format!("{noun} {name} is not in the project ({holder})"),
+                        format!("{}/{name}", slug(family)),
+                        format!("{noun} {name} is not in the project ({holder}{hidden})"),
                         format!(
                             "In Setup, open {}; retrieve its OAuth policies into the project to have them checked.",
                             setup_path(family, &name)
@@ -214,7 +227,7 @@ impl RequirementKind for OauthPolicy {
                 }
                 OauthLookup::Unreadable(path) => {
                     evaluation.unverifiable.push(unchecked(
-                        format!("{family:?}/{name}"),
+                        format!("{}/{name}", slug(family)),
                         format!(
                             "the file that may hold the policies of {noun} {name} ({}) cannot be read",
                             path.display()
