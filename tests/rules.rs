@@ -280,9 +280,33 @@ fn lint(dir: &Path) -> Result<Run, String> {
     })
 }
 
-/// Whether sflint should read this file of a fixture.
+/// The rest of the project, which rules consult but sflint does not lint: object, field and record
+/// type definitions, tabs, apps, Apex classes and pages, flows, custom permissions, ...
+const DEFINITIONS: [&str; 16] = [
+    ".object-meta.xml",
+    ".field-meta.xml",
+    ".recordType-meta.xml",
+    ".tab-meta.xml",
+    ".app-meta.xml",
+    ".cls-meta.xml",
+    ".page-meta.xml",
+    ".flow-meta.xml",
+    ".customPermission-meta.xml",
+    ".dataSource-meta.xml",
+    ".connectedApp-meta.xml",
+    ".eca-meta.xml",
+    ".ecaOauth-meta.xml",
+    ".ecaGlblOauth-meta.xml",
+    ".ecaOauthPlcy-meta.xml",
+    ".ecaPlcy-meta.xml",
+];
+
+/// Whether sflint should read this file of a fixture as permission metadata.
 fn is_metadata(path: &Path) -> bool {
     let name = path.file_name().unwrap().to_string_lossy();
+    if DEFINITIONS.iter().any(|suffix| name.ends_with(suffix)) {
+        return false;
+    }
     name.ends_with("-meta.xml")
         || [
             ".profile",
