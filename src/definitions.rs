@@ -76,6 +76,9 @@ impl<'a> Definitions<'a> {
     /// that defines custom objects of its own, where no exclusion may have hidden it; an object
     /// the project only adds fields to is defined elsewhere, so Unknown.
     pub fn custom_object(&self, object: &str) -> Presence<'_, ObjectFiles> {
+        if is_template(object) {
+            return Presence::Unknown;
+        }
         match self.object_files(object) {
             Some((_, files)) if files.definition.is_some() => return Presence::Defined(files),
             Some(_) => return Presence::Unknown,
@@ -99,6 +102,9 @@ impl<'a> Definitions<'a> {
 
     /// Whether the project defines `Object.Field`.
     pub fn field(&self, object: &str, field: &str) -> Presence<'_, FieldDefinition> {
+        if is_template(object) || is_template(field) {
+            return Presence::Unknown;
+        }
         if let Some(found) = self
             .object(object)
             .and_then(|read| find(&read.fields, field, self.namespace))
@@ -114,6 +120,9 @@ impl<'a> Definitions<'a> {
 
     /// Whether the project defines the record type `Object.Name`.
     pub fn record_type(&self, object: &str, name: &str) -> Presence<'_, ()> {
+        if is_template(object) || is_template(name) {
+            return Presence::Unknown;
+        }
         if self.object(object).is_some_and(|read| {
             read.record_types
                 .iter()
@@ -130,6 +139,9 @@ impl<'a> Definitions<'a> {
 
     /// Whether the project defines the component `name` of `kind`.
     pub fn component(&self, kind: ComponentKind, name: &str) -> Presence<'_, Path> {
+        if is_template(name) {
+            return Presence::Unknown;
+        }
         if let Some(path) = self.inventory.component(kind, name).or_else(|| {
             self.inventory
                 .components_of(kind)
@@ -289,6 +301,12 @@ fn find<'m, V>(
     })
 }
 
+/// A name with a token a deploy tool replaces (CumulusCI's `%%%NAMESPACE%%%`): what it names is
+/// known only at deploy time.
+fn is_template(name: &str) -> bool {
+    name.contains("%%%")
+}
+
 /// A custom object or field: its name ends in a custom suffix.
 pub fn is_custom_name(name: &str) -> bool {
     ["__c", "__mdt", "__e", "__x", "__b"]
@@ -438,6 +456,11 @@ mod tests {
         );
         assert!(!same_name("Total__c", "acmeTotal__c", Some("acme")));
         assert!(!same_name("Total__c", "acme__", Some("acme")));
+        // CumulusCI fills in the namespace at deploy time.
+        assert_eq!(
+            definitions.field("Invoice__c", "%%%NAMESPACE%%%Gone__c"),
+            Presence::Unknown
+        );
     }
 
     #[test]

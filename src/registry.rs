@@ -107,7 +107,7 @@ macro_rules! registry {
 }
 
 registry! {
-    ComputedFieldEditable   => "computed-field-editable",  Error,                  Component,        "field permission that makes a formula, roll-up summary or auto-number field editable";
+    ComputedFieldEditable   => "computed-field-editable",  Warning,                Component,        "field permission that makes a formula, roll-up summary or auto-number field editable";
     DangerousPermission     => "dangerous-permission",     Warning | Info,         Pack,             "integration user holds a high-risk permission its vendor does not need";
     DefaultApplication      => "default-application",      Error,                  Component,        "a profile with more than one default application, or a complete custom profile with none";
     DuplicateEntry          => "duplicate-entry",          Warning,                Component,        "the same user permission, object, field or record type listed more than once";
