@@ -75,15 +75,15 @@ fn check_master(
         Severity::Error
     };
     let state = match master_entry {
-        Some(_) => "does not grant",
-        None => "has no entry for",
+        Some(_) => "does not grant Read on it",
+        None => "has no entry for it",
     };
     let mut diagnostic = finding(
         RULE,
         component,
         entry.flag_span(ObjectFlag::Read),
         format!(
-            "{detail} is the detail of {master}, which {} {state}: \"Permission Read {detail} depends on permission(s): Read {master}\"",
+            "{detail} is the detail of {master}, and {} {state}: \"Permission Read {detail} depends on permission(s): Read {master}\"",
             describe(component)
         ),
     )
