@@ -99,14 +99,49 @@ impl<'a> Definitions<'a> {
     /// What the definition files of `object` say, read once; `None` if the project has no files
     /// for it.
     pub fn object(&self, object: &str) -> Option<&ObjectDefinition> {
-        let files = self.inventory.objects.get(object)?;
-        let cell = self.objects.get(object)?;
+        let (name, files) = self.object_files(object)?;
+        let cell = self.objects.get(name.as_str())?;
         Some(cell.get_or_init(|| self.read_object(files)))
+    }
+
+    /// Whether the project defines the custom object `object` itself (its `.object-meta.xml` or
+    /// `.object`). Missing only for a custom object of the project's own namespace, in a project
+    /// that defines custom objects of its own, where no exclusion may have hidden it; an object
+    /// the project only adds fields to is defined elsewhere, so Unknown.
+    pub fn custom_object(&self, object: &str) -> Presence<'_, ObjectFiles> {
+        if is_template(object) {
+            return Presence::Unknown;
+        }
+        match self.object_files(object) {
+            Some((_, files)) if files.definition.is_some() => return Presence::Defined(files),
+            Some(_) => return Presence::Unknown,
+            None => {}
+        }
+        let hidden = &self.inventory.hidden;
+        let defines_own_objects = self.inventory.objects.iter().any(|(name, files)| {
+            files.definition.is_some() && is_custom_name(name) && self.is_own(name)
+        });
+        if is_custom_name(object)
+            && self.is_own(object)
+            && defines_own_objects
+            && !hidden.all_objects
+            && !hidden.objects.contains(object)
+        {
+            Presence::Missing
+        } else {
+            Presence::Unknown
+        }
     }
 
     /// Whether the project defines `Object.Field`.
     pub fn field(&self, object: &str, field: &str) -> Presence<'_, FieldDefinition> {
-        if let Some(found) = self.object(object).and_then(|read| read.fields.get(field)) {
+        if is_template(object) || is_template(field) {
+            return Presence::Unknown;
+        }
+        if let Some(found) = self
+            .object(object)
+            .and_then(|read| find(&read.fields, field, self.namespace))
+        {
             return Presence::Defined(found);
         }
         if is_custom_name(field) && self.can_miss_part(object, field) {
@@ -118,10 +153,14 @@ impl<'a> Definitions<'a> {
 
     /// Whether the project defines the record type `Object.Name`.
     pub fn record_type(&self, object: &str, name: &str) -> Presence<'_, ()> {
-        if self
-            .object(object)
-            .is_some_and(|read| read.record_types.contains(name))
-        {
+        if is_template(object) || is_template(name) {
+            return Presence::Unknown;
+        }
+        if self.object(object).is_some_and(|read| {
+            read.record_types
+                .iter()
+                .any(|known| same_name(known, name, self.namespace))
+        }) {
             return Presence::Defined(&());
         }
         if self.can_miss_part(object, name) {
@@ -133,7 +172,15 @@ impl<'a> Definitions<'a> {
 
     /// Whether the project defines the component `name` of `kind`.
     pub fn component(&self, kind: ComponentKind, name: &str) -> Presence<'_, Path> {
-        if let Some(path) = self.inventory.component(kind, name) {
+        if is_template(name) {
+            return Presence::Unknown;
+        }
+        if let Some(path) = self.inventory.component(kind, name).or_else(|| {
+            self.inventory
+                .components_of(kind)
+                .find(|(known, _)| same_name(known, name, self.namespace))
+                .map(|(_, path)| path)
+        }) {
             return Presence::Defined(path);
         }
         if self.inventory.holds_kind(kind)
@@ -249,7 +296,7 @@ impl<'a> Definitions<'a> {
     /// namespace; and no exclusion hid any of the object's files. (Fields must be custom too:
     /// standard fields exist on every object.)
     fn can_miss_part(&self, object: &str, name: &str) -> bool {
-        let Some(files) = self.inventory.objects.get(object) else {
+        let Some((_, files)) = self.object_files(object) else {
             return false;
         };
         files.definition.is_some()
@@ -257,6 +304,16 @@ impl<'a> Definitions<'a> {
             && self.is_own(object)
             && self.is_own(name)
             && !self.inventory.object_may_be_hidden(object)
+    }
+
+    /// The files of `object`, found as [`same_name`] finds names.
+    fn object_files(&self, object: &str) -> Option<(&'a String, &'a ObjectFiles)> {
+        let objects = &self.inventory.objects;
+        objects.get_key_value(object).or_else(|| {
+            objects
+                .iter()
+                .find(|(known, _)| same_name(known, object, self.namespace))
+        })
     }
 
     fn read_object(&self, files: &ObjectFiles) -> ObjectDefinition {
@@ -351,6 +408,41 @@ pub fn namespace_of(name: &str) -> Option<&str> {
         .or_else(|| name.strip_suffix("__b"))
         .unwrap_or(name);
     stem.split_once("__").map(|(prefix, _)| prefix)
+}
+
+/// Whether a name a permission file writes (`written`) names what the project calls `known`:
+/// Salesforce matches API names without regard to case, and a package's source leaves its own
+/// namespace prefix out of file names (`Invoice__c` for `acme__Invoice__c`).
+fn same_name(known: &str, written: &str, namespace: Option<&str>) -> bool {
+    if known.eq_ignore_ascii_case(written) {
+        return true;
+    }
+    namespace.is_some_and(|prefix| {
+        let (bytes, at) = (written.as_bytes(), prefix.len());
+        bytes.len() > at + 2
+            && bytes[..at].eq_ignore_ascii_case(prefix.as_bytes())
+            && &bytes[at..at + 2] == b"__"
+            && known.as_bytes().eq_ignore_ascii_case(&bytes[at + 2..])
+    })
+}
+
+/// The value of `map` under `written`, exactly or as [`same_name`] finds it.
+fn find<'m, V>(
+    map: &'m std::collections::BTreeMap<String, V>,
+    written: &str,
+    namespace: Option<&str>,
+) -> Option<&'m V> {
+    map.get(written).or_else(|| {
+        map.iter()
+            .find(|(known, _)| same_name(known, written, namespace))
+            .map(|(_, value)| value)
+    })
+}
+
+/// A name with a token a deploy tool replaces (CumulusCI's `%%%NAMESPACE%%%`): what it names is
+/// known only at deploy time.
+fn is_template(name: &str) -> bool {
+    name.contains("%%%")
 }
 
 /// A custom object or field: its name ends in a custom suffix.
@@ -475,6 +567,79 @@ mod tests {
         );
         assert_eq!(
             definitions.component(ComponentKind::ApexClass, "Gone"),
+            Presence::Unknown
+        );
+    }
+
+    #[test]
+    fn names_match_as_salesforce_matches_them() {
+        let (inventory, files) = project();
+        let definitions = Definitions::new(&inventory, Some("acme"), &files, Path::new("/p"));
+        // Letter case, and the project's own namespace prefix, which file names leave out.
+        assert!(matches!(
+            definitions.field("invoice__c", "total__C"),
+            Presence::Defined(_)
+        ));
+        assert!(matches!(
+            definitions.field("acme__Invoice__c", "acme__Total__c"),
+            Presence::Defined(_)
+        ));
+        assert!(matches!(
+            definitions.component(ComponentKind::ApexClass, "acme__sync"),
+            Presence::Defined(_)
+        ));
+        assert_eq!(
+            definitions.field("pkg__Invoice__c", "Total__c"),
+            Presence::Unknown
+        );
+        assert!(!same_name("Total__c", "acmeTotal__c", Some("acme")));
+        assert!(!same_name("Total__c", "acme__", Some("acme")));
+        // CumulusCI fills in the namespace at deploy time.
+        assert_eq!(
+            definitions.field("Invoice__c", "%%%NAMESPACE%%%Gone__c"),
+            Presence::Unknown
+        );
+    }
+
+    #[test]
+    fn custom_objects_are_missing_only_where_the_project_defines_its_own() {
+        let (inventory, files) = project();
+        let definitions = Definitions::new(&inventory, Some("acme"), &files, Path::new("/p"));
+        assert!(matches!(
+            definitions.custom_object("Invoice__c"),
+            Presence::Defined(_)
+        ));
+        assert_eq!(
+            definitions.custom_object("Credit_Note__c"),
+            Presence::Missing
+        );
+        assert_eq!(
+            definitions.custom_object("acme__Credit_Note__c"),
+            Presence::Missing
+        );
+        // Standard, another namespace, an object the project only adds fields to.
+        assert_eq!(definitions.custom_object("Contact"), Presence::Unknown);
+        assert_eq!(
+            definitions.custom_object("pkg__Ledger__c"),
+            Presence::Unknown
+        );
+        assert_eq!(definitions.custom_object("Account"), Presence::Unknown);
+
+        let mut hidden = inventory.clone();
+        hidden.add_hidden(Path::new("/p/objects"), true);
+        let definitions = Definitions::new(&hidden, None, &files, Path::new("/p"));
+        assert_eq!(
+            definitions.custom_object("Credit_Note__c"),
+            Presence::Unknown
+        );
+        // A project that defines no custom object of its own says nothing about them.
+        let mut extends = Inventory::default();
+        extends.add(Path::new(
+            "/p/objects/Account/fields/Tier__c.field-meta.xml",
+        ));
+        let definitions = Definitions::new(&extends, None, &files, Path::new("/p"));
+        assert_eq!(
+            definitions.custom_object("Credit_Note__c"),
             Presence::Unknown
         );
     }

@@ -107,6 +107,7 @@ macro_rules! registry {
 }
 
 registry! {
+    ComputedFieldEditable   => "computed-field-editable",  Warning,                Component,        "field permission that makes a formula, roll-up summary or auto-number field editable";
     DangerousPermission     => "dangerous-permission",     Warning | Info,         Pack,             "integration user holds a high-risk permission its vendor does not need";
     DefaultApplication      => "default-application",      Error,                  Component,        "a profile with more than one default application, or a complete custom profile with none";
     DuplicateEntry          => "duplicate-entry",          Warning,                Component,        "the same user permission, object, field or record type listed more than once";
@@ -118,6 +119,7 @@ registry! {
     InvalidXml              => "invalid-xml",              Error,                  Loader,           "file is not well-formed metadata XML, or its root element is not what its name says";
     LicenseMismatch         => "license-mismatch",         Error | Warning,        ComponentAndPack, "access that the profile's or permission set's license cannot hold";
     LoginRestricted         => "login-restricted",         Error | Warning | Info, Pack,             "the integration user's profile restricts login hours or IP ranges its vendor needs open";
+    MasterDetailAccess      => "master-detail-access",     Error | Warning,        Component,        "object access on the detail of a master-detail relationship without Read on its master";
     MfaForApiLogins         => "mfa-for-api-logins",       Error | Warning | Info, Pack,             "Multi-Factor Authentication for API Logins enabled on an integration user";
     MissingApiEnabled       => "missing-api-enabled",      Error | Warning | Info, ComponentAndPack, "API Only User enabled without API Enabled";
     MissingFieldAccess      => "missing-field-access",     Error | Warning | Info, Pack,             "integration user cannot read or edit a field its vendor syncs";
@@ -130,7 +132,10 @@ registry! {
     ObjectAccessDependency  => "object-access-dependency", Error,                  Component,        "object access that needs another object permission in the same entry";
     PermissionDependency    => "permission-dependency",    Error | Warning,        Component,        "user permission enabled without a permission it depends on";
     ProfileRequired         => "profile-required",         Error | Warning | Info, Pack,             "a grant or choice the vendor needs on the profile is not there";
+    RequiredFieldPermission => "required-field-permission", Error,                 Component,        "field permission on a required or master-detail field, which Salesforce refuses to deploy";
     SessionSecurityLevel    => "session-security-level",   Error | Warning | Info, Pack,             "the integration user's profile requires a session security level its vendor cannot reach";
+    TabWithoutObjectAccess  => "tab-without-object-access", Warning,               Component,        "a custom object's tab made visible without Read on the object";
+    UndefinedReference      => "undefined-reference",      Error | Warning,        Component,        "a field, object, record type or component named in a permission file that the project does not define";
     UnknownUserPermission   => "unknown-user-permission",  Error | Warning,        Component,        "user permission name that is not in the catalog of Salesforce permissions";
     UnusedSuppression       => "unused-suppression",       Warning,                Directives,       "an inline sflint-disable directive that suppresses nothing";
     UnverifiableRequirement => "unverifiable-requirement", Info,                   Pack,             "a vendor requirement that cannot be verified in metadata";

@@ -250,6 +250,18 @@ impl Workspace {
                     .collect()
             }
         } else {
+            if !named_files && !discover_options.paths.is_empty() && project.is_some() {
+                // Directories named in a project are judged against the definitions of the whole
+                // project too: a name missing from the directory may be defined beside it.
+                let everything = DiscoverOptions {
+                    paths: vec![root.clone()],
+                    excludes: discover_options.excludes.clone(),
+                    force_exclude: false,
+                    follow_external_links: discover_options.follow_external_links,
+                    collect_excluded: false,
+                };
+                inventory.extend(discover::discover_in(&everything, cwd, source).inventory);
+            }
             Vec::new()
         };
         excluded.sort_by(|a, b| a.files[0].fs.cmp(&b.files[0].fs));

@@ -280,9 +280,33 @@ fn lint(dir: &Path) -> Result<Run, String> {
     })
 }
 
-/// Whether sflint should read this file of a fixture.
+/// The rest of the project, which rules consult but sflint does not lint: object, field and record
+/// type definitions, tabs, apps, Apex classes and pages, flows, custom permissions, ...
+const DEFINITIONS: [&str; 16] = [
+    ".object-meta.xml",
+    ".field-meta.xml",
+    ".recordType-meta.xml",
+    ".tab-meta.xml",
+    ".app-meta.xml",
+    ".cls-meta.xml",
+    ".page-meta.xml",
+    ".flow-meta.xml",
+    ".customPermission-meta.xml",
+    ".dataSource-meta.xml",
+    ".connectedApp-meta.xml",
+    ".eca-meta.xml",
+    ".ecaOauth-meta.xml",
+    ".ecaGlblOauth-meta.xml",
+    ".ecaOauthPlcy-meta.xml",
+    ".ecaPlcy-meta.xml",
+];
+
+/// Whether sflint should read this file of a fixture as permission metadata.
 fn is_metadata(path: &Path) -> bool {
     let name = path.file_name().unwrap().to_string_lossy();
+    if DEFINITIONS.iter().any(|suffix| name.ends_with(suffix)) {
+        return false;
+    }
     name.ends_with("-meta.xml")
         || [
             ".profile",
@@ -565,4 +589,73 @@ fn component_rules() -> Vec<&'static str> {
         .filter(|rule| rule.judges_components())
         .map(|rule| rule.as_str())
         .collect()
+}
+
+/// The rules that compare permission files with the rest of the project, word for word, on their
+/// failing fixtures: what a user reads in the concise format.
+#[test]
+fn project_rules_say_exactly_this() {
+    let cases: [(&str, &str); 2] = [
+        (
+            "master-detail-access",
+            "force-app/main/default/permissionsets/Allocations.permissionset-meta.xml:8:9: error master-detail-access Allocation__c is the detail of Project__c, and permission set Allocations has no entry for it: \"Permission Read Allocation__c depends on permission(s): Read Project__c\"
+force-app/main/default/permissionsets/Line_Editor.permissionset-meta.xml:16:9: error master-detail-access Line__c is the detail of Invoice__c, and permission set Line_Editor does not grant Read on it: \"Permission Read Line__c depends on permission(s): Read Invoice__c\"
+force-app/main/default/permissionsets/Line_Reader.permissionset-meta.xml:8:9: error master-detail-access Line__c is the detail of Invoice__c, and permission set Line_Reader has no entry for it: \"Permission Read Line__c depends on permission(s): Read Invoice__c\"
+force-app/main/default/profiles/Line Clerk.profile-meta.xml:9:9: warning master-detail-access Line__c is the detail of Invoice__c, and profile Line Clerk has no entry for it: \"Permission Read Line__c depends on permission(s): Read Invoice__c\"
+Found 3 errors and 1 warning in 4 components (4 files).
+",
+        ),
+        (
+            "required-field-permission",
+            "force-app/main/default/permissionsets/Billing.permissionset-meta.xml:10:9: error required-field-permission field permission on Invoice__c.Number__c, a required field, in permission set Billing: Salesforce refuses the deploy (\"You cannot deploy to a required field: Invoice__c.Number__c\")
+force-app/main/default/permissionsets/Billing.permissionset-meta.xml:15:9: error required-field-permission field permission on Line__c.Invoice__c, the master-detail field, in permission set Billing: Salesforce refuses the deploy (\"You cannot deploy to a required field: Line__c.Invoice__c\")
+force-app/main/default/profiles/Billing Clerk.profile-meta.xml:6:9: error required-field-permission field permission on Invoice__c.Number__c, a required field, in profile Billing Clerk: Salesforce refuses the deploy (\"You cannot deploy to a required field: Invoice__c.Number__c\")
+Found 3 errors in 2 components (2 files).
+",
+        ),
+    ];
+    for (rule, expected) in cases {
+        let output = sflint()
+            .current_dir(fixtures_root().join("rules").join(rule).join("fail"))
+            .args(["check", "--format", "concise"])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&output.stdout), expected, "{rule}");
+        assert_eq!(output.status.code(), Some(1), "{rule}");
+    }
+    // The rest, one line each: the message names the entry, the definition and, where the deploy
+    // fails, the platform's error.
+    let output = sflint()
+        .current_dir(fixtures_root().join("rules/undefined-reference/fail"))
+        .args(["check", "--format", "concise"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in [
+        "force-app/main/default/permissionsets/Billing.permissionset-meta.xml:34:9: error undefined-reference permission set Billing names the field Invoice__c.Discount__c, which the project's definition of Invoice__c does not have: the deploy fails (\"no CustomField named Invoice__c.Discount__c found\")",
+        "force-app/main/default/permissionsets/Billing.permissionset-meta.xml:29:9: warning undefined-reference permission set Billing names the custom object Credit_Note__c, which the project does not define: the deploy fails unless the target org has it (\"no CustomObject named Credit_Note__c found\")",
+        "force-app/main/default/permissionsets/Billing.permissionset-meta.xml:12:9: warning undefined-reference permission set Billing names the Apex class InvoiceMailer, which the project does not define: the deploy fails unless the target org has it (\"no ApexClass named InvoiceMailer found\")",
+        "Found 3 errors and 7 warnings in 2 components (2 files).",
+    ] {
+        assert!(
+            stdout.lines().any(|found| found == line),
+            "{line}\n{stdout}"
+        );
+    }
+    let output = sflint()
+        .current_dir(fixtures_root().join("rules/tab-without-object-access/fail"))
+        .args(["check", "--format", "concise"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with(
+        "force-app/main/default/permissionsets/Invoice_Tab.permissionset-meta.xml:13:9: warning tab-without-object-access the tab of Invoice__c is visible in permission set Invoice_Tab, but its entry for the object does not grant Read\n"
+    ));
+    let output = sflint()
+        .current_dir(fixtures_root().join("rules/computed-field-editable/fail"))
+        .args(["check", "--format", "concise"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with(
+        "force-app/main/default/permissionsets/Invoice_Editor.permissionset-meta.xml:4:9: warning computed-field-editable Invoice__c.Days_Open__c is a formula field but editable in permission set Invoice_Editor\n"
+    ));
 }

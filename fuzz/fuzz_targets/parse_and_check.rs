@@ -9,7 +9,7 @@
 
 #![no_main]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
@@ -32,9 +32,16 @@ fuzz_target!(|data: &[u8]| {
         display: "fuzz.permissionset-meta.xml".into(),
         fs: PathBuf::from("fuzz.permissionset-meta.xml"),
     });
+    // A permission file alone: no definitions, so the project rules stay quiet.
+    let inventory = sflint::inventory::Inventory::default();
+    let no_files = sflint::Memory::default();
+    let definitions =
+        sflint::definitions::Definitions::new(&inventory, None, &no_files, Path::new(""));
     let context = Context {
         catalog: Catalog::get(),
         keep_duplicate: sflint::fix::KeepDuplicate::Widest,
+        definitions: &definitions,
+        switched_off: Vec::new(),
     };
 
     let (suppressions, problems) = sflint::suppress::scan(text, &file, 0);

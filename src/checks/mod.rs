@@ -4,15 +4,20 @@
 //! [`registry`](crate::registry). Rules receive one component and push [`Diagnostic`]s; they never
 //! print.
 
+mod computed_field_editable;
 mod default_application;
 mod duplicate_entry;
 mod field_access_dependency;
 mod guest_user_access;
 mod license_mismatch;
+mod master_detail_access;
 mod missing_api_enabled;
 mod modify_all_data;
 mod object_access_dependency;
 mod permission_dependency;
+mod required_field_permission;
+mod tab_without_object_access;
+mod undefined_reference;
 mod unknown_user_permission;
 mod view_all_data;
 
@@ -44,15 +49,20 @@ pub(crate) trait Rule: Sync {
 /// The per-component rules, in id order.
 pub(crate) fn rules() -> &'static [&'static dyn Rule] {
     &[
+        &computed_field_editable::ComputedFieldEditable,
         &default_application::DefaultApplication,
         &duplicate_entry::DuplicateEntry,
         &field_access_dependency::FieldAccessDependency,
         &guest_user_access::GuestUserAccess,
         &license_mismatch::LicenseMismatch,
+        &master_detail_access::MasterDetailAccess,
         &missing_api_enabled::MissingApiEnabled,
         &modify_all_data::ModifyAllData,
         &object_access_dependency::ObjectAccessDependency,
         &permission_dependency::PermissionDependency,
+        &required_field_permission::RequiredFieldPermission,
+        &tab_without_object_access::TabWithoutObjectAccess,
+        &undefined_reference::UndefinedReference,
         &unknown_user_permission::UnknownUserPermission,
         &view_all_data::ViewAllData,
     ]

@@ -319,6 +319,10 @@ impl AccessKind {
     }
 
     pub fn from_element(element: &[u8]) -> Option<AccessKind> {
+        // A profile's tabs are `tabVisibilities`, with the same `tab` and `visibility` fields.
+        if element == b"tabVisibilities" {
+            return Some(AccessKind::Tab);
+        }
         AccessKind::ALL
             .into_iter()
             .find(|kind| kind.fields().0.as_bytes() == element)

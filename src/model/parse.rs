@@ -1365,6 +1365,7 @@ mod tests {
             .grants
             .access
             .iter()
+            .filter(|grant| grant.kind == AccessKind::Application)
             .map(|grant| {
                 (
                     grant.name.value.as_str(),
@@ -1373,6 +1374,15 @@ mod tests {
             })
             .collect();
         assert_eq!(apps, [("Sales", Some((4, 9))), ("Ops", None)]);
+        // A profile's tab visibility is a tab grant, with no default of its own.
+        let tabs: Vec<(&str, bool)> = profile
+            .grants
+            .access
+            .iter()
+            .filter(|grant| grant.kind == AccessKind::Tab)
+            .map(|grant| (grant.name.value.as_str(), grant.granted))
+            .collect();
+        assert_eq!(tabs, [("Ops", true)]);
     }
 
     #[test]
