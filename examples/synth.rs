@@ -112,6 +112,9 @@ const PERMISSIONS: [&str; 40] = [
 ];
 
 struct Org {
+    /// Fields of every kind (see [`FieldKind::of`]), and permission sets that grant them as a
+    /// deployable file does.
+    varied: bool,
     objects: Vec<String>,
     fields: Vec<Vec<String>>,
     classes: Vec<String>,
@@ -119,7 +122,12 @@ struct Org {
 }
 
 impl Org {
-    fn new(rng: &mut Rng, custom_objects: usize, fields: std::ops::Range<usize>) -> Org {
+    fn new(
+        rng: &mut Rng,
+        custom_objects: usize,
+        fields: std::ops::Range<usize>,
+        varied: bool,
+    ) -> Org {
         let mut objects: Vec<String> = STANDARD_OBJECTS.iter().map(|s| s.to_string()).collect();
         for index in 0..custom_objects {
             objects.push(format!("Custom_Object_{index:03}__c"));
@@ -138,6 +146,7 @@ impl Org {
             .collect();
         let pages = (0..150).map(|index| format!("OrgPage{index:03}")).collect();
         Org {
+            varied,
             objects,
             fields,
             classes,
@@ -168,6 +177,40 @@ fn object_entry(out: &mut String, object: &str, rng: &mut Rng, broad: bool) {
         boolean(modify_all),
         boolean(view_all)
     );
+}
+
+fn read_only_field_entry(out: &mut String, field: &str) {
+    let _ = write!(
+        out,
+        "    <fieldPermissions>\n        <editable>false</editable>\n        <field>{field}</field>\n        <readable>true</readable>\n    </fieldPermissions>\n"
+    );
+}
+
+/// The master object of the project shape's master-detail fields (`STANDARD_OBJECTS[0]`).
+const MASTER: &str = "Account";
+
+/// The kind of the field at `index` of an object in the project shape: the mix of a real org.
+#[derive(Clone, Copy, PartialEq)]
+enum FieldKind {
+    Text,
+    MasterDetail,
+    Formula,
+    Summary,
+    AutoNumber,
+    Required,
+}
+
+impl FieldKind {
+    fn of(object: &str, index: usize) -> FieldKind {
+        match index {
+            3 if object.ends_with("__c") => FieldKind::MasterDetail,
+            _ if index % 20 == 7 => FieldKind::Formula,
+            _ if index % 50 == 11 => FieldKind::Summary,
+            _ if index % 60 == 13 => FieldKind::AutoNumber,
+            _ if index % 25 == 5 => FieldKind::Required,
+            _ => FieldKind::Text,
+        }
+    }
 }
 
 fn field_entry(out: &mut String, field: &str, rng: &mut Rng) {
@@ -263,8 +306,19 @@ fn permission_set(org: &Org, index: usize, rng: &mut Rng) -> String {
         .map(|offset| (first + offset * 7) % org.objects.len())
         .collect();
     for &object in &chosen {
-        for field in org.fields[object].iter().take(15 + rng.below(20) as usize) {
-            field_entry(&mut out, field, rng);
+        let take = 15 + rng.below(20) as usize;
+        for (index, field) in org.fields[object].iter().enumerate().take(take) {
+            match org
+                .varied
+                .then(|| FieldKind::of(&org.objects[object], index))
+            {
+                // Salesforce refuses field permissions on these.
+                Some(FieldKind::Required | FieldKind::MasterDetail) => {}
+                Some(FieldKind::Formula | FieldKind::Summary | FieldKind::AutoNumber) => {
+                    read_only_field_entry(&mut out, field);
+                }
+                _ => field_entry(&mut out, field, rng),
+            }
         }
     }
     let _ = writeln!(
@@ -274,6 +328,10 @@ fn permission_set(org: &Org, index: usize, rng: &mut Rng) -> String {
     let _ = writeln!(out, "    <label>Synthetic {index}</label>");
     for &object in &chosen {
         object_entry(&mut out, &org.objects[object], rng, false);
+    }
+    // The master of every custom object's master-detail field must be readable.
+    if org.varied && !chosen.contains(&0) {
+        object_entry(&mut out, MASTER, rng, false);
     }
     let chosen: Vec<&str> = PERMISSIONS
         .iter()
@@ -339,7 +397,7 @@ fn main() {
     } else {
         20..41
     };
-    let org = Org::new(&mut rng, custom_objects, fields);
+    let org = Org::new(&mut rng, custom_objects, fields, shape == Shape::Project);
     let base = out_dir.join("force-app/main/default");
     let profiles_dir = base.join("profiles");
     let sets_dir = base.join("permissionsets");
@@ -545,9 +603,9 @@ fn decomposed_set(org: &Org, index: usize, rng: &mut Rng, sets_dir: &Path) -> (u
 }
 
 /// The object file and the field files of one object, as a project holds them: text fields, or
-/// with `varied` the mix of a real org (one in 20 a formula, one in 50 a roll-up summary, one in 60
-/// an auto-number, one in 25 required, and on custom objects a master-detail field to a standard
-/// object).
+/// with `varied` the mix of [`FieldKind::of`] (one in 20 a formula, one in 50 a roll-up summary, one
+/// in 60 an auto-number, one in 25 required, and on custom objects a master-detail field to
+/// Account).
 fn object_files(org: &Org, object: usize, objects_dir: &Path, varied: bool) -> (usize, u64) {
     let name = &org.objects[object];
     let dir = objects_dir.join(name);
@@ -560,28 +618,31 @@ fn object_files(org: &Org, object: usize, objects_dir: &Path, varied: bool) -> (
     write(&dir.join(format!("{name}.object-meta.xml")), &text);
     for (index, field) in org.fields[object].iter().enumerate() {
         let field_name = field.rsplit('.').next().unwrap_or(field);
-        let body = match index {
-            _ if !varied => "    <type>Text</type>\n    <length>80</length>\n".to_string(),
-            3 if name.ends_with("__c") => format!(
-                "    <referenceTo>{}</referenceTo>\n    <relationshipName>{field_name}_r</relationshipName>\n    <type>MasterDetail</type>\n",
-                STANDARD_OBJECTS[object % STANDARD_OBJECTS.len()]
+        let kind = if varied {
+            FieldKind::of(name, index)
+        } else {
+            FieldKind::Text
+        };
+        let body = match kind {
+            FieldKind::MasterDetail => format!(
+                "    <referenceTo>{MASTER}</referenceTo>\n    <relationshipName>{field_name}_r</relationshipName>\n    <type>MasterDetail</type>\n"
             ),
-            _ if index % 20 == 7 => {
+            FieldKind::Formula => {
                 "    <formula>TEXT(CreatedDate)</formula>\n    <type>Text</type>\n".to_string()
             }
-            _ if index % 50 == 11 => {
+            FieldKind::Summary => {
                 "    <summaryOperation>count</summaryOperation>\n    <type>Summary</type>\n"
                     .to_string()
             }
-            _ if index % 60 == 13 => {
+            FieldKind::AutoNumber => {
                 "    <displayFormat>A-{0000}</displayFormat>\n    <type>AutoNumber</type>\n"
                     .to_string()
             }
-            _ if index % 25 == 5 => {
+            FieldKind::Required => {
                 "    <required>true</required>\n    <type>Text</type>\n    <length>80</length>\n"
                     .to_string()
             }
-            _ => "    <type>Text</type>\n    <length>80</length>\n".to_string(),
+            FieldKind::Text => "    <type>Text</type>\n    <length>80</length>\n".to_string(),
         };
         let text = format!(
             "{HEADER}<CustomField {NAMESPACE}>\n    <fullName>{field_name}</fullName>\n    <label>{field_name}</label>\n{body}</CustomField>\n"

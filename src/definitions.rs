@@ -58,6 +58,11 @@ pub struct Definitions<'a> {
     files: &'a dyn FileSet,
     display_base: &'a Path,
     objects: HashMap<&'a str, OnceLock<ObjectDefinition>>,
+    /// Object names as [`same_name`] matches them (ASCII lower case, the project's own namespace
+    /// prefix left out), so that a name written another way is found without a scan.
+    object_keys: HashMap<String, &'a str>,
+    /// Whether the project defines custom objects of its own.
+    defines_own_objects: bool,
     /// Connected apps by name.
     connected_apps: HashMap<&'a str, OnceLock<Read<OauthFile>>>,
     /// Every External Client App OAuth policies file, read the first time one is asked for: the
@@ -89,6 +94,14 @@ impl<'a> Definitions<'a> {
                 .collect(),
             eca_oauth_policies: OnceLock::new(),
             problems: Mutex::new(Vec::new()),
+            object_keys: inventory
+                .objects
+                .keys()
+                .map(|name| (match_key(name, namespace), name.as_str()))
+                .collect(),
+            defines_own_objects: inventory.objects.iter().any(|(name, files)| {
+                files.definition.is_some() && is_custom_name(name) && is_own_name(name, namespace)
+            }),
         }
     }
 
@@ -118,12 +131,9 @@ impl<'a> Definitions<'a> {
             None => {}
         }
         let hidden = &self.inventory.hidden;
-        let defines_own_objects = self.inventory.objects.iter().any(|(name, files)| {
-            files.definition.is_some() && is_custom_name(name) && self.is_own(name)
-        });
         if is_custom_name(object)
             && self.is_own(object)
-            && defines_own_objects
+            && self.defines_own_objects
             && !hidden.all_objects
             && !hidden.objects.contains(object)
         {
@@ -196,10 +206,7 @@ impl<'a> Definitions<'a> {
 
     /// Whether `name` is the project's own: no namespace prefix, or the project's.
     pub fn is_own(&self, name: &str) -> bool {
-        match namespace_of(name) {
-            None => true,
-            Some(prefix) => self.namespace == Some(prefix),
-        }
+        is_own_name(name, self.namespace)
     }
 
     /// The OAuth policies of the connected app `name` (matched whatever its case, as Salesforce's
@@ -309,10 +316,12 @@ impl<'a> Definitions<'a> {
     /// The files of `object`, found as [`same_name`] finds names.
     fn object_files(&self, object: &str) -> Option<(&'a String, &'a ObjectFiles)> {
         let objects = &self.inventory.objects;
+        if objects.is_empty() {
+            return None;
+        }
         objects.get_key_value(object).or_else(|| {
-            objects
-                .iter()
-                .find(|(known, _)| same_name(known, object, self.namespace))
+            let name = self.object_keys.get(&match_key(object, self.namespace))?;
+            objects.get_key_value(*name)
         })
     }
 
@@ -437,6 +446,29 @@ fn find<'m, V>(
             .find(|(known, _)| same_name(known, written, namespace))
             .map(|(_, value)| value)
     })
+}
+
+/// The key under which [`same_name`] finds `name`: ASCII lower case, the project's own namespace
+/// prefix left out.
+fn match_key(name: &str, namespace: Option<&str>) -> String {
+    let bytes = name.as_bytes();
+    let unprefixed = namespace
+        .filter(|prefix| {
+            let at = prefix.len();
+            bytes.len() > at + 2
+                && bytes[..at].eq_ignore_ascii_case(prefix.as_bytes())
+                && &bytes[at..at + 2] == b"__"
+        })
+        .map_or(name, |prefix| &name[prefix.len() + 2..]);
+    unprefixed.to_ascii_lowercase()
+}
+
+/// Whether `name` is of no namespace or of `namespace`.
+fn is_own_name(name: &str, namespace: Option<&str>) -> bool {
+    match namespace_of(name) {
+        None => true,
+        Some(prefix) => namespace.is_some_and(|own| own.eq_ignore_ascii_case(prefix)),
+    }
 }
 
 /// A name with a token a deploy tool replaces (CumulusCI's `%%%NAMESPACE%%%`): what it names is

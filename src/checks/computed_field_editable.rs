@@ -17,6 +17,10 @@ impl Rule for ComputedFieldEditable {
         RULE
     }
 
+    fn needs_definitions(&self) -> bool {
+        true
+    }
+
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(container) = granting(component) else {
             return;

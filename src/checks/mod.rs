@@ -43,6 +43,11 @@ pub struct Context<'a> {
 pub(crate) trait Rule: Sync {
     /// Its id in the registry, which holds its documentation.
     fn id(&self) -> RuleId;
+    /// Whether the rule can only fire on what the project's definitions say: then a project
+    /// without any (one holding only permission files) skips it.
+    fn needs_definitions(&self) -> bool {
+        false
+    }
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>);
 }
 
@@ -72,7 +77,9 @@ pub(crate) fn rules() -> &'static [&'static dyn Rule] {
 pub fn check_component(component: &Component, context: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in rules() {
-        if context.switched_off.contains(&rule.id()) {
+        if context.switched_off.contains(&rule.id())
+            || rule.needs_definitions() && context.definitions.inventory().is_empty()
+        {
             continue;
         }
         let before = out.len();

@@ -18,6 +18,10 @@ impl Rule for RequiredFieldPermission {
         RULE
     }
 
+    fn needs_definitions(&self) -> bool {
+        true
+    }
+
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(container) = granting(component) else {
             return;

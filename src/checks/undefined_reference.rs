@@ -25,6 +25,10 @@ impl Rule for UndefinedReference {
         RULE
     }
 
+    fn needs_definitions(&self) -> bool {
+        true
+    }
+
     fn check(&self, component: &Component, context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Muting permission sets name what they mute: a missing name fails their deploy the same.
         let Some(container) = component.permissions() else {
