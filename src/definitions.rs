@@ -6,6 +6,8 @@
 //! check, are read the same way, keeping their text so that findings can point into them.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -57,10 +59,12 @@ pub struct Definitions<'a> {
     namespace: Option<&'a str>,
     files: &'a dyn FileSet,
     display_base: &'a Path,
-    objects: HashMap<&'a str, OnceLock<ObjectDefinition>>,
+    /// Every object of the inventory, by its name as written in the file names, with what its
+    /// files say once read.
+    objects: FxHashMap<&'a str, ObjectEntry<'a>>,
     /// Object names as [`same_name`] matches them (ASCII lower case, the project's own namespace
     /// prefix left out), so that a name written another way is found without a scan.
-    object_keys: HashMap<String, &'a str>,
+    object_keys: FxHashMap<String, &'a str>,
     /// Whether the project defines custom objects of its own.
     defines_own_objects: bool,
     /// Connected apps by name.
@@ -85,8 +89,14 @@ impl<'a> Definitions<'a> {
             display_base,
             objects: inventory
                 .objects
-                .keys()
-                .map(|name| (name.as_str(), OnceLock::new()))
+                .iter()
+                .map(|(name, files)| {
+                    let entry = ObjectEntry {
+                        files,
+                        read: OnceLock::new(),
+                    };
+                    (name.as_str(), entry)
+                })
                 .collect(),
             connected_apps: inventory
                 .components_of(ComponentKind::ConnectedApp)
@@ -112,9 +122,8 @@ impl<'a> Definitions<'a> {
     /// What the definition files of `object` say, read once; `None` if the project has no files
     /// for it.
     pub fn object(&self, object: &str) -> Option<&ObjectDefinition> {
-        let (name, files) = self.object_files(object)?;
-        let cell = self.objects.get(name.as_str())?;
-        Some(cell.get_or_init(|| self.read_object(files)))
+        let entry = self.entry(object)?;
+        Some(entry.read.get_or_init(|| self.read_object(entry.files)))
     }
 
     /// Whether the project defines the custom object `object` itself (its `.object-meta.xml` or
@@ -314,15 +323,29 @@ impl<'a> Definitions<'a> {
     }
 
     /// The files of `object`, found as [`same_name`] finds names.
-    fn object_files(&self, object: &str) -> Option<(&'a String, &'a ObjectFiles)> {
-        let objects = &self.inventory.objects;
-        if objects.is_empty() {
+    fn object_files(&self, object: &str) -> Option<(&'a str, &'a ObjectFiles)> {
+        let (name, entry) = self.entry_named(object)?;
+        Some((name, entry.files))
+    }
+
+    fn entry(&self, object: &str) -> Option<&ObjectEntry<'a>> {
+        self.entry_named(object).map(|(_, entry)| entry)
+    }
+
+    /// The object `object` names, found as [`same_name`] finds names, with its name as the
+    /// inventory spells it.
+    fn entry_named(&self, object: &str) -> Option<(&'a str, &ObjectEntry<'a>)> {
+        if self.objects.is_empty() {
             return None;
         }
-        objects.get_key_value(object).or_else(|| {
-            let name = self.object_keys.get(&match_key(object, self.namespace))?;
-            objects.get_key_value(*name)
-        })
+        let (name, entry) = match self.objects.get_key_value(object) {
+            Some(found) => found,
+            None => {
+                let name = self.object_keys.get(&match_key(object, self.namespace))?;
+                self.objects.get_key_value(*name)?
+            }
+        };
+        Some((*name, entry))
     }
 
     fn read_object(&self, files: &ObjectFiles) -> ObjectDefinition {
@@ -448,6 +471,12 @@ fn find<'m, V>(
     })
 }
 
+/// One object of the inventory and what its definition files say, read on first use.
+struct ObjectEntry<'a> {
+    files: &'a ObjectFiles,
+    read: OnceLock<ObjectDefinition>,
+}
+
 /// The key under which [`same_name`] finds `name`: ASCII lower case, the project's own namespace
 /// prefix left out.
 fn match_key(name: &str, namespace: Option<&str>) -> String {
@@ -474,7 +503,8 @@ fn is_own_name(name: &str, namespace: Option<&str>) -> bool {
 /// A name with a token a deploy tool replaces (CumulusCI's `%%%NAMESPACE%%%`): what it names is
 /// known only at deploy time.
 fn is_template(name: &str) -> bool {
-    name.contains("%%%")
+    // Asked for every entry of every file: a byte search first, the substring only when it finds one.
+    name.contains('%') && name.contains("%%%")
 }
 
 /// A custom object or field: its name ends in a custom suffix.

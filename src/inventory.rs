@@ -296,10 +296,6 @@ impl Inventory {
     }
 }
 
-fn file_name(path: &Path) -> Option<&str> {
-    path.file_name()?.to_str()
-}
-
 /// `objects/<Object>/` of a file in `objects/<Object>/<parts>/`.
 fn object_folder(path: &Path) -> Option<PathBuf> {
     path.parent()?.parent().map(Path::to_path_buf)
@@ -316,16 +312,20 @@ fn object_of_part_folder(path: &Path) -> Option<String> {
 /// (fields, record types) the folder two levels up names the object, as the Salesforce CLI reads
 /// them.
 fn recognise(path: &Path) -> Option<Recognised> {
-    let name = file_name(path)?;
+    // Split as text: parsing `Path` components costs more than the rest for the thousands of
+    // files a project holds.
+    let text = path.to_str()?;
+    let mut parts = text.rsplit(std::path::is_separator);
+    let name = parts.next()?;
     if let Some(stem) = name.strip_suffix(".field-meta.xml") {
-        let object = part_of(path, "fields")?;
+        let object = part_of(parts, "fields")?;
         return Some(Recognised::Field {
             object,
             field: percent_decode(stem),
         });
     }
     if let Some(stem) = name.strip_suffix(".recordType-meta.xml") {
-        let object = part_of(path, "recordTypes")?;
+        let object = part_of(parts, "recordTypes")?;
         return Some(Recognised::RecordType {
             object,
             name: percent_decode(stem),
@@ -346,13 +346,13 @@ fn recognise(path: &Path) -> Option<Recognised> {
     })
 }
 
-/// The object of a part in `<Object>/<folder>/<file>`.
-fn part_of(path: &Path, folder: &str) -> Option<String> {
-    let parent = path.parent()?;
-    if parent.file_name()? != folder {
+/// The object of a part in `<Object>/<folder>/<file>`, from the path's parts read backwards after
+/// the file name.
+fn part_of<'p>(mut parts: impl Iterator<Item = &'p str>, folder: &str) -> Option<String> {
+    if parts.next()? != folder {
         return None;
     }
-    let object = parent.parent()?.file_name()?.to_str()?;
+    let object = parts.next().filter(|object| !object.is_empty())?;
     Some(percent_decode(object))
 }
 

@@ -250,7 +250,16 @@ impl Workspace {
                     .collect()
             }
         } else {
-            if !named_files && !discover_options.paths.is_empty() && project.is_some() {
+            // A path at or above the root walked the whole project already.
+            let inside_only = discover_options
+                .paths
+                .iter()
+                .all(|path| !root.starts_with(discover::absolute(path, cwd)));
+            if !named_files
+                && !discover_options.paths.is_empty()
+                && inside_only
+                && project.is_some()
+            {
                 // Directories named in a project are judged against the definitions of the whole
                 // project too: a name missing from the directory may be defined beside it.
                 let everything = DiscoverOptions {

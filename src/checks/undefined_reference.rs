@@ -68,7 +68,8 @@ impl Rule for UndefinedReference {
                 Reference::Access(entry.kind, &entry.name.value),
             ));
         }
-        entries.sort_by_key(|(span, _)| (component.path(*span).display.clone(), span.start));
+        // Files of a decomposed permission set are numbered main file first, then in path order.
+        entries.sort_by_key(|(span, _)| (span.file, span.start));
         for (span, reference) in entries {
             match reference {
                 Reference::Object(object) => {
