@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
@@ -166,14 +167,65 @@ impl Filter {
         {
             return true;
         }
-        relative.ancestors().any(|part| {
-            !part.as_os_str().is_empty()
-                && (self.by_path.is_match(part)
-                    || part
-                        .file_name()
-                        .is_some_and(|name| self.by_name.is_match(name)))
-        })
+        relative
+            .ancestors()
+            .any(|part| !part.as_os_str().is_empty() && self.glob_matches(part))
     }
+
+    /// What holds below the directory `dir` (absolute) where a walk starts: [`Filter::is_excluded`]
+    /// split by cause, so that each entry below needs only its own match.
+    fn below(&self, dir: &Path) -> Below {
+        let Ok(relative) = dir.strip_prefix(&self.root) else {
+            // Nothing outside the root is excluded.
+            return Below::default();
+        };
+        Below {
+            // Also for the root itself: a parent of an entry, the empty path is matched too.
+            ignored: self
+                .forceignore
+                .matched_path_or_any_parents(relative, true)
+                .is_ignore(),
+            by_glob: relative
+                .ancestors()
+                .any(|part| !part.as_os_str().is_empty() && self.glob_matches(part)),
+        }
+    }
+
+    /// Whether an entry of a directory is excluded, given what holds for the directory: the same as
+    /// [`Filter::is_excluded`], without matching every parent again for every entry. `.forceignore`
+    /// takes the nearest match (the entry's own, else its directory's); an exclude glob that matches
+    /// the entry or any parent excludes it.
+    fn is_excluded_below(&self, path: &Path, is_dir: bool, below: Below) -> bool {
+        let Ok(relative) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        if below.by_glob || self.glob_matches(relative) {
+            return true;
+        }
+        match self.forceignore.matched(relative, is_dir) {
+            Match::Ignore(_) => true,
+            Match::Whitelist(_) => false,
+            Match::None => below.ignored,
+        }
+    }
+
+    /// Whether an exclude glob matches `relative` itself (not its parents).
+    fn glob_matches(&self, relative: &Path) -> bool {
+        self.by_path.is_match(relative)
+            || relative
+                .file_name()
+                .is_some_and(|name| self.by_name.is_match(name))
+    }
+}
+
+/// What [`Filter`] says of a directory and its parents, which the entries below it inherit unless a
+/// `.forceignore` pattern names them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Below {
+    /// `.forceignore` ignores the directory (its nearest match is an ignore).
+    ignored: bool,
+    /// An exclude glob matches the directory or a parent.
+    by_glob: bool,
 }
 
 /// Lexically normalises `path` against `cwd` (no symlink resolution, so shown paths stay as typed).
@@ -357,8 +409,8 @@ impl Scan<'_> {
             return;
         }
         match bundle_part(path) {
-            Some(bundle) => self.walk(&bundle, root),
-            None => self.collector.add_file(path.to_path_buf(), true),
+            Some(bundle) => self.walk(&bundle.components().collect::<PathBuf>(), root),
+            None => self.collector.add_file(path, true),
         }
     }
 
@@ -397,10 +449,17 @@ impl Scan<'_> {
         if !self.inside(dir, root) {
             return;
         }
+        // In file name order. The entries of one directory sorted here share its path up to their
+        // names, so comparing whole paths compares names: `sort_by_file_name` finds each name
+        // again from the end of the path for every comparison, a fifth of a run on small files.
         let mut entries = WalkDir::new(dir)
             .follow_links(true)
-            .sort_by_file_name()
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
             .into_iter();
+        // Every directory the walk enters passed the filter, so an entry's own match decides;
+        // entries of `dir` itself inherit what holds for it (it is walked as named, but may lie
+        // below an excluded directory).
+        let top = self.roots[root].0.below(dir);
         // The depth of the excluded directory being walked, when excluded files are collected.
         let mut excluded_below: Option<usize> = None;
         while let Some(entry) = entries.next() {
@@ -415,11 +474,22 @@ impl Scan<'_> {
             if excluded_below.is_some_and(|depth| entry.depth() <= depth) {
                 excluded_below = None;
             }
+            let found = if file_type.is_dir() {
+                None
+            } else {
+                Collector::classify(entry.path())
+            };
             let excluded = excluded_below.is_some()
-                || entry.depth() > 0
-                    && self.roots[root]
+                || entry.depth() > 0 && {
+                    let below = if entry.depth() == 1 {
+                        top
+                    } else {
+                        Below::default()
+                    };
+                    self.roots[root]
                         .0
-                        .is_excluded(entry.path(), file_type.is_dir());
+                        .is_excluded_below(entry.path(), file_type.is_dir(), below)
+                };
             let left = !excluded
                 && entry.depth() > 0
                 && entry.path_is_symlink()
@@ -437,13 +507,17 @@ impl Scan<'_> {
                 // Kept apart: not linted, but integration users may hold what it defines.
                 if file_type.is_dir() {
                     excluded_below.get_or_insert(entry.depth());
-                } else if file_type.is_file() {
-                    self.excluded.add_file(entry.into_path(), false);
+                } else if file_type.is_file()
+                    && let Some(found) = found
+                {
+                    self.excluded.add(entry.path(), found, false);
                 }
                 continue;
             }
             if file_type.is_file() {
-                self.collector.add_file(entry.into_path(), false);
+                if let Some(found) = found {
+                    self.collector.add(entry.path(), found, false);
+                }
             } else if file_type.is_dir()
                 && entry.depth() > 0
                 && let Some(name) = entry.file_name().to_str()
@@ -469,11 +543,11 @@ impl Scan<'_> {
             .filter(|file| file.as_path() != dir);
         for file in below {
             if !filter.is_excluded(file, false) {
-                self.collector.add_file(file.clone(), false);
+                self.collector.add_file(file, false);
             } else {
                 self.hidden.add_hidden(file, false);
                 if self.options.collect_excluded {
-                    self.excluded.add_file(file.clone(), false);
+                    self.excluded.add_file(file, false);
                 }
             }
         }
@@ -582,65 +656,151 @@ fn is_symlink_cycle(path: &Path) -> bool {
 /// (`…/permissionsets/<Name>/`): either the set's main file `<Name>/<Name>.permissionset-meta.xml`, or
 /// a `-meta.xml` part whose suffix is not itself a component type (`<Name>.userPermission-meta.xml`,
 /// `objectSettings/Account.objectSettings-meta.xml`, `objectPermissions/X.objectPermission-meta.xml`).
-pub(crate) fn bundle_part(path: &Path) -> Option<PathBuf> {
+/// The folder is a part of `path` (compare it as a path: it may keep a `.` or doubled separator).
+pub(crate) fn bundle_part(path: &Path) -> Option<&Path> {
+    #[cfg(unix)]
+    if let Some(text) = path.to_str()
+        && crate::source::is_plain(text)
+    {
+        return bundle_part_plain(text).map(Path::new);
+    }
+    bundle_part_components(path)
+}
+
+/// [`bundle_part`] of any path, by its components.
+fn bundle_part_components(path: &Path) -> Option<&Path> {
     let file_name = path.file_name()?.to_str()?;
     if !file_name.ends_with("-meta.xml") {
         return None;
     }
-    let components: Vec<&OsStr> = path.components().map(|c| c.as_os_str()).collect();
-    // The nearest `permissionsets` directory that has a folder between it and the file.
-    let index = components
-        .iter()
-        .enumerate()
-        .rev()
-        .skip(2)
-        .find(|(_, name)| **name == "permissionsets")
-        .map(|(index, _)| index)?;
-    let bundle_name = components[index + 1].to_str()?;
+    // The nearest `permissionsets` directory that has a folder between it and the file: walking up
+    // from the file's grandparent, `bundle` is the folder below `dir`.
+    let mut bundle = path.parent()?;
+    let mut dir = bundle.parent()?;
+    let mut direct = true;
+    while last_component(dir) != Some(OsStr::new("permissionsets")) {
+        bundle = dir;
+        dir = dir.parent()?;
+        direct = false;
+    }
+    let bundle_name = last_component(bundle)?.to_str()?;
     let is_part = match MetadataKind::from_file_name(file_name) {
         None => true,
-        Some((kind, stem)) => {
-            kind == MetadataKind::PermissionSet
-                && stem == bundle_name
-                && components.len() == index + 3
-        }
+        Some((kind, stem)) => kind == MetadataKind::PermissionSet && stem == bundle_name && direct,
     };
-    is_part.then(|| components[..index + 2].iter().collect())
+    is_part.then_some(bundle)
 }
 
+/// [`bundle_part`] of a path whose components are its `/`-separated parts (see
+/// [`crate::source::is_plain`]), without parsing components again for every parent.
+#[cfg(unix)]
+fn bundle_part_plain(text: &str) -> Option<&str> {
+    let (dirs, file_name) = text.rsplit_once('/')?;
+    // Most metadata files lie in no `permissionsets` directory at all.
+    if !file_name.ends_with("-meta.xml")
+        || !(dirs.starts_with("permissionsets/")
+            || memchr::memmem::find(dirs.as_bytes(), b"/permissionsets/").is_some())
+    {
+        return None;
+    }
+    // `dirs[..end]` is the candidate folder, `dirs[..start]` the directory above it.
+    let mut end = dirs.len();
+    let mut direct = true;
+    loop {
+        let start = dirs[..end].rfind('/')?;
+        let above = &dirs[..start];
+        let above_name = above.rfind('/').map_or(above, |slash| &above[slash + 1..]);
+        if above_name == "permissionsets" {
+            let bundle_name = &dirs[start + 1..end];
+            let is_part = match MetadataKind::from_file_name(file_name) {
+                None => true,
+                Some((kind, stem)) => {
+                    kind == MetadataKind::PermissionSet && stem == bundle_name && direct
+                }
+            };
+            return is_part.then_some(&dirs[..end]);
+        }
+        end = start;
+        direct = false;
+    }
+}
+
+fn last_component(path: &Path) -> Option<&OsStr> {
+    path.components()
+        .next_back()
+        .map(|component| component.as_os_str())
+}
+
+/// The metadata files found, grouped into components.
 #[derive(Default)]
 struct Collector {
-    singles: BTreeSet<(PathBuf, MetadataKind, String)>,
-    bundles: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+    /// Single-file components, in the order found: a walk finds them sorted, and `into_units`
+    /// sorts them otherwise (files found by more than one path given).
+    singles: Vec<(PathBuf, MetadataKind, String)>,
+    /// The folder of each decomposed permission set and its files, in the order found (a walk
+    /// finds a folder's files one after another).
+    bundles: Vec<(PathBuf, Vec<PathBuf>)>,
     /// Files that look like metadata but whose names are not UTF-8, and whether each was named.
     unreadable_names: BTreeMap<PathBuf, bool>,
     /// The rest of the project: what permission files may refer to.
     inventory: Inventory,
 }
 
+/// What a file is to the collector (borrowing from its path).
+enum Found<'p> {
+    /// A component of one file: its kind and name.
+    Single(MetadataKind, &'p str),
+    /// A file of the decomposed permission set in this folder.
+    Part(&'p Path),
+    /// Named like metadata, but not in UTF-8.
+    Unreadable,
+    /// Any other file (in UTF-8): the inventory may want it.
+    Other,
+}
+
 impl Collector {
-    /// Adds a file if it is metadata; `named` when it was given on the command line.
-    fn add_file(&mut self, path: PathBuf, named: bool) {
-        if let Some(bundle) = bundle_part(&path) {
-            self.bundles.entry(bundle).or_default().insert(path);
-            return;
+    /// What `path` is; nothing for a file whose name is not UTF-8 and not like metadata.
+    fn classify(path: &Path) -> Option<Found<'_>> {
+        if let Some(bundle) = bundle_part(path) {
+            return Some(Found::Part(bundle));
         }
-        let Some(file_name) = path.file_name() else {
-            return;
-        };
+        let file_name = path.file_name()?;
         match file_name.to_str() {
-            Some(file_name) => {
-                if let Some((kind, name)) = MetadataKind::from_file_name(file_name) {
-                    let name = name.to_string();
-                    self.singles.insert((path, kind, name));
-                } else {
-                    self.inventory.add(&path);
-                }
+            Some(file_name) => Some(
+                MetadataKind::from_file_name(file_name)
+                    .map_or(Found::Other, |(kind, name)| Found::Single(kind, name)),
+            ),
+            None => MetadataKind::from_file_name(&file_name.to_string_lossy())
+                .is_some()
+                .then_some(Found::Unreadable),
+        }
+    }
+
+    /// Adds a file if it is metadata, or to the inventory; `named` when it was given on the command
+    /// line.
+    fn add_file(&mut self, path: &Path, named: bool) {
+        if let Some(found) = Collector::classify(path) {
+            self.add(path, found, named);
+        }
+    }
+
+    fn add(&mut self, path: &Path, found: Found<'_>, named: bool) {
+        match found {
+            Found::Part(bundle) => match self.bundles.last_mut() {
+                Some((last, parts)) if last.as_path() == bundle => parts.push(path.to_path_buf()),
+                _ => self
+                    .bundles
+                    .push((bundle.components().collect(), vec![path.to_path_buf()])),
+            },
+            Found::Single(kind, name) => {
+                self.singles
+                    .push((path.to_path_buf(), kind, name.to_string()));
             }
-            None => {
-                if MetadataKind::from_file_name(&file_name.to_string_lossy()).is_some() {
-                    *self.unreadable_names.entry(path).or_default() |= named;
-                }
+            Found::Unreadable => {
+                *self.unreadable_names.entry(path.to_path_buf()).or_default() |= named;
+            }
+            Found::Other => {
+                self.inventory.add(path);
             }
         }
     }
@@ -648,27 +808,48 @@ impl Collector {
     /// The units found, each file named once with its display path (relative to `cwd`), and the
     /// files skipped for their names.
     fn into_units(self, cwd: &Path) -> (Vec<Unit>, BTreeMap<PathBuf, bool>) {
-        let mut units: Vec<Unit> = self
-            .singles
-            .into_iter()
-            .map(|(path, kind, name)| Unit {
-                kind,
-                name,
-                files: vec![FilePath::new(path, cwd)],
-                decomposed: false,
-            })
-            .collect();
-        for (bundle, parts) in self.bundles {
+        let Collector {
+            mut singles,
+            mut bundles,
+            unreadable_names,
+            ..
+        } = self;
+        // Strictly increasing: sorted, and no file twice.
+        if !singles.is_sorted_by(|a, b| a.0 < b.0) {
+            singles.sort_by(|a, b| a.0.cmp(&b.0));
+            singles.dedup_by(|a, b| a.0 == b.0);
+        }
+        if !(bundles.is_sorted_by(|a, b| a.0 < b.0)
+            && bundles
+                .iter()
+                .all(|(_, parts)| parts.is_sorted_by(|a, b| a < b)))
+        {
+            let mut merged: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+            for (bundle, parts) in bundles {
+                merged.entry(bundle).or_default().extend(parts);
+            }
+            bundles = merged
+                .into_iter()
+                .map(|(bundle, parts)| (bundle, parts.into_iter().collect()))
+                .collect();
+        }
+        let mut units: Vec<Unit> = Vec::with_capacity(singles.len() + bundles.len());
+        units.extend(singles.into_iter().map(|(path, kind, name)| Unit {
+            kind,
+            name,
+            files: vec![FilePath::new(path, cwd)],
+            decomposed: false,
+        }));
+        for (bundle, mut files) in bundles {
             let name = bundle
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            // The main file first, then the parts in path order.
             let main = bundle.join(format!("{name}.permissionset-meta.xml"));
-            let mut files: Vec<PathBuf> = Vec::with_capacity(parts.len());
-            if parts.contains(&main) {
-                files.push(main.clone());
+            if let Ok(at) = files.binary_search_by(|part| part.as_path().cmp(&main)) {
+                files[..=at].rotate_right(1);
             }
-            files.extend(parts.into_iter().filter(|part| *part != main));
             units.push(Unit {
                 kind: MetadataKind::PermissionSet,
                 name,
@@ -680,7 +861,7 @@ impl Collector {
             });
         }
         units.sort_by(|a, b| a.files[0].fs.cmp(&b.files[0].fs));
-        (units, self.unreadable_names)
+        (units, unreadable_names)
     }
 }
 
@@ -734,6 +915,33 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(discover(&options, root).units[0].files.len(), 3);
+    }
+
+    /// Plain paths are cut as text, the same as by components.
+    #[cfg(unix)]
+    #[test]
+    fn bundle_parts_of_plain_paths_are_found_as_by_components() {
+        for path in [
+            "/p/permissionsets/Sales/Sales.permissionset-meta.xml",
+            "/p/permissionsets/Sales/Other.permissionset-meta.xml",
+            "/p/permissionsets/Sales/Sales.userPermission-meta.xml",
+            "/p/permissionsets/Sales/objectSettings/Account.objectSettings-meta.xml",
+            "/p/permissionsets/Sales/a/b/X.profile-meta.xml",
+            "/p/permissionsets/permissionsets/S/S.permissionset-meta.xml",
+            "/p/permissionsets/Rep.permissionset-meta.xml",
+            "/p/profiles/Admin.profile-meta.xml",
+            "/permissionsets/S/x-meta.xml",
+            "permissionsets/S/x-meta.xml",
+            "permissionsets/x-meta.xml",
+            "S/x-meta.xml",
+            "x-meta.xml",
+            "/x-meta.xml",
+            "/p/permissionsets/../S/x-meta.xml",
+            "/p/permissionsets/S/x.xml",
+        ] {
+            let plain = bundle_part_plain(path).map(Path::new);
+            assert_eq!(plain, bundle_part_components(Path::new(path)), "{path}");
+        }
     }
 
     #[test]
@@ -921,6 +1129,83 @@ mod filter_tests {
             warnings[0].starts_with("some patterns could not be read"),
             "{warnings:?}"
         );
+    }
+    /// The walk decides each entry by its own match and what holds for its directory; that is what
+    /// matching the entry and every parent decides ([`Filter::is_excluded`]) for each file whose
+    /// directories below the walked one are not excluded: `.forceignore` negations, directory
+    /// patterns, a walked directory below an ignored or glob-excluded one.
+    #[test]
+    fn a_walk_excludes_what_is_excluded_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join(".forceignore"),
+            "ignored/\n!**/ignored/Keep*\n**/old/\n!**/old/\nNot*\n!**/sub/Not*\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("sfdx-project.json"),
+            r#"{"packageDirectories":[{"path":"force-app"}]}"#,
+        )
+        .unwrap();
+        let files = [
+            "force-app/A.permissionset-meta.xml",
+            "force-app/NotThis.permissionset-meta.xml",
+            "force-app/sub/NotThat.permissionset-meta.xml",
+            "force-app/ignored/B.permissionset-meta.xml",
+            "force-app/ignored/Keep.permissionset-meta.xml",
+            "force-app/ignored/inner/Keep2.permissionset-meta.xml",
+            "force-app/old/C.permissionset-meta.xml",
+            "force-app/skipped/D.permissionset-meta.xml",
+            "force-app/skipped/sub/E.permissionset-meta.xml",
+            "force-app/deep/x/Z.permissionset-meta.xml",
+            "force-app/deep/x/Y.permissionset-meta.xml",
+            "force-app/.hidden/F.permissionset-meta.xml",
+        ];
+        for file in files {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "<x/>").unwrap();
+        }
+        let excludes = vec!["skipped".to_string(), "force-app/deep/**/Z*".to_string()];
+        let filter = Filter::new(root, &excludes, &mut Vec::new(), root);
+        for walked in [
+            "force-app",
+            "force-app/ignored",
+            "force-app/ignored/inner",
+            "force-app/skipped/sub",
+            "force-app/old",
+            "force-app/.hidden",
+        ] {
+            let walked = root.join(walked);
+            let expected: Vec<PathBuf> = files
+                .iter()
+                .map(|file| root.join(file))
+                .filter(|file| {
+                    file.starts_with(&walked)
+                        && !filter.is_excluded(file, false)
+                        && file
+                            .ancestors()
+                            .skip(1)
+                            .take_while(|dir| *dir != walked)
+                            .all(|dir| !filter.is_excluded(dir, true))
+                })
+                .collect();
+            let options = DiscoverOptions {
+                paths: vec![walked.clone()],
+                excludes: excludes.clone(),
+                ..DiscoverOptions::default()
+            };
+            let mut found: Vec<PathBuf> = discover(&options, root)
+                .units
+                .iter()
+                .map(|unit| unit.files[0].fs.clone())
+                .collect();
+            found.sort();
+            let mut expected = expected;
+            expected.sort();
+            assert_eq!(found, expected, "{walked:?}");
+        }
     }
 }
 

@@ -16,9 +16,10 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::baseline;
 use crate::checks;
@@ -99,8 +100,9 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
         files: file_count,
     } = check_components(workspace, files, &pool, &definitions);
     problems.extend(linted_problems);
-    let held = load_held(workspace, files, &pool, held);
-    let integration_findings = check_integrations(workspace, held, &definitions);
+    let targets = target_files(workspace);
+    let held = load_held(workspace, files, &pool, held, &targets);
+    let integration_findings = check_integrations(workspace, held, &definitions, &targets);
 
     let IntegrationFindings {
         findings: pack_findings,
@@ -116,7 +118,7 @@ pub fn lint(workspace: &Workspace, files: &dyn FileSet) -> Report {
     let settled = apply_settings(&workspace.settings, found, &workspace.root);
     let suppressions: Vec<Suppression> =
         suppressions.into_iter().chain(held_suppressions).collect();
-    let kept = apply_suppressions(workspace, settled, &suppressions);
+    let kept = apply_suppressions(workspace, settled, &suppressions, &targets);
     let deduped = dedupe(kept);
     let baselined = apply_baseline(workspace, deduped);
 
@@ -260,12 +262,17 @@ struct Held {
 }
 
 /// Adds to what the linted files hold (`held`) what integration users hold besides.
-fn load_held(workspace: &Workspace, files: &dyn FileSet, pool: &Pool, mut held: Held) -> Held {
+fn load_held(
+    workspace: &Workspace,
+    files: &dyn FileSet,
+    pool: &Pool,
+    mut held: Held,
+    targets: &Targets,
+) -> Held {
     if workspace.integrations.is_empty() {
         return held;
     }
     let mut candidates: Vec<&Unit> = workspace.others.iter().chain(&workspace.excluded).collect();
-    let targets = target_files(workspace);
     // Pass 1: everything an integration names; pass 2: members of the groups found.
     for pass in 0..2 {
         let mut pick: Vec<&Unit> = Vec::new();
@@ -355,6 +362,7 @@ fn check_integrations(
     workspace: &Workspace,
     held: Held,
     definitions: &Definitions<'_>,
+    targets: &Targets,
 ) -> IntegrationFindings {
     let Held {
         components,
@@ -373,8 +381,7 @@ fn check_integrations(
     if workspace.integrations.is_empty() {
         return out;
     }
-    let targets = target_files(workspace);
-    let excluded: HashSet<&Path> = workspace
+    let excluded: FxHashSet<&Path> = workspace
         .excluded
         .iter()
         .map(|unit| unit.files[0].fs.as_path())
@@ -528,8 +535,8 @@ fn apply_suppressions(
     workspace: &Workspace,
     settled: Settled,
     suppressions: &[Suppression],
+    targets: &Targets,
 ) -> Vec<Diagnostic> {
-    let targets = target_files(workspace);
     let (mut kept, unused) = suppress::apply(
         settled.kept,
         &settled.switched_off,
@@ -551,13 +558,31 @@ fn rules_not_run(workspace: &Workspace) -> Vec<RuleId> {
         .collect()
 }
 
-/// Every file of the units to lint.
-fn target_files(workspace: &Workspace) -> HashSet<&Path> {
-    workspace
-        .targets
-        .iter()
-        .flat_map(|unit| unit.files.iter().map(|file| file.fs.as_path()))
-        .collect()
+/// Every file of the units to lint, hashed on the first question: most runs never ask.
+struct Targets<'w> {
+    workspace: &'w Workspace,
+    files: OnceLock<FxHashSet<&'w Path>>,
+}
+
+impl Targets<'_> {
+    fn contains(&self, path: &Path) -> bool {
+        self.files
+            .get_or_init(|| {
+                self.workspace
+                    .targets
+                    .iter()
+                    .flat_map(|unit| unit.files.iter().map(|file| file.fs.as_path()))
+                    .collect()
+            })
+            .contains(path)
+    }
+}
+
+fn target_files(workspace: &Workspace) -> Targets<'_> {
+    Targets {
+        workspace,
+        files: OnceLock::new(),
+    }
 }
 
 /// The findings in report order, without repeats.

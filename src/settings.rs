@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
@@ -245,32 +246,48 @@ impl CompiledOverride {
 }
 
 /// Every id settings and directives may name: rule ids, pack ids, and the requirement ids of the
-/// packs in use (their own and those the engine makes up).
+/// packs in use (their own and those the engine makes up), and with [`KnownIds::with_shipped`]
+/// those of every shipped pack.
 #[derive(Debug, Default)]
-pub struct KnownIds(BTreeSet<String>);
+pub struct KnownIds {
+    ids: BTreeSet<String>,
+    /// Whether the ids of every shipped pack count too. They are read only when an id is not
+    /// among `ids`: parsing every shipped pack costs more than a run on a few files.
+    with_shipped: bool,
+    shipped: OnceLock<BTreeSet<String>>,
+}
 
 impl KnownIds {
     pub fn new<'p>(packs: impl Iterator<Item = &'p Pack>) -> KnownIds {
-        let catalog = crate::catalog::Catalog::get();
         let mut known: BTreeSet<String> = RuleId::ALL
             .iter()
             .map(|rule| rule.as_str().to_string())
             .collect();
-        for pack in packs {
-            known.insert(pack.id().to_string());
-            known.extend(
-                pack.file
-                    .requirements
-                    .iter()
-                    .map(|requirement| pack.requirement_id(requirement)),
-            );
-            known.extend(crate::packs::guards::requirement_ids(pack, catalog));
+        known.extend(pack_ids(packs));
+        KnownIds {
+            ids: known,
+            with_shipped: false,
+            shipped: OnceLock::new(),
         }
-        KnownIds(known)
+    }
+
+    /// The ids of `packs` and of every shipped pack.
+    pub fn with_shipped<'p>(packs: impl Iterator<Item = &'p Pack>) -> KnownIds {
+        KnownIds {
+            with_shipped: true,
+            ..KnownIds::new(packs)
+        }
+    }
+
+    fn shipped(&self) -> Option<&BTreeSet<String>> {
+        self.with_shipped.then(|| {
+            self.shipped
+                .get_or_init(|| pack_ids(crate::packs::shipped().iter()).collect())
+        })
     }
 
     pub fn contains(&self, id: &str) -> bool {
-        self.0.contains(id)
+        self.ids.contains(id) || self.shipped().is_some_and(|shipped| shipped.contains(id))
     }
 
     /// Why `id` (not known) names nothing: retired, or unknown with the closest known id.
@@ -281,7 +298,13 @@ impl KnownIds {
                 retired.since, retired.instead
             ),
             None => {
-                let hint = crate::registry::suggest(id, self.0.iter().map(String::as_str))
+                let known: BTreeSet<&str> = self
+                    .ids
+                    .iter()
+                    .chain(self.shipped().into_iter().flatten())
+                    .map(String::as_str)
+                    .collect();
+                let hint = crate::registry::suggest(id, known)
                     .map(|known| format!(" (did you mean {known}?)"))
                     .unwrap_or_default();
                 format!(
@@ -290,6 +313,21 @@ impl KnownIds {
             }
         }
     }
+}
+
+/// The ids of `packs` and of their requirements.
+fn pack_ids<'p>(packs: impl Iterator<Item = &'p Pack>) -> impl Iterator<Item = String> {
+    let catalog = crate::catalog::Catalog::get();
+    packs.flat_map(move |pack| {
+        std::iter::once(pack.id().to_string())
+            .chain(
+                pack.file
+                    .requirements
+                    .iter()
+                    .map(|requirement| pack.requirement_id(requirement)),
+            )
+            .chain(crate::packs::guards::requirement_ids(pack, catalog))
+    })
 }
 
 /// The ids the settings name that no rule, pack or requirement of a loaded pack produces: each a

@@ -66,8 +66,26 @@ impl FilePath {
 /// Renders `path` relative to `cwd` when it lies below it, always with `/` separators so that reports
 /// are identical on every platform.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
+    // Most paths are already what their components would spell: UTF-8, `/`-separated, without
+    // empty or `.` components. Below a working directory that is too, they are cut and copied.
+    #[cfg(unix)]
+    if let (Some(text), Some(base)) = (path.to_str(), cwd.to_str())
+        && is_plain(text)
+        && is_plain(base)
+        && text != base
+    {
+        let below = text
+            .strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix('/'));
+        return below.unwrap_or(text).to_string();
+    }
     let shown = path.strip_prefix(cwd).unwrap_or(path);
     let shown = shown.strip_prefix(".").unwrap_or(shown);
+    spell(shown)
+}
+
+/// `path` spelled component by component, with `/` separators.
+fn spell(shown: &Path) -> String {
     let mut out = String::new();
     for component in shown.components() {
         use std::path::Component;
@@ -87,6 +105,22 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
         out.push('.');
     }
     out
+}
+
+/// Whether `text` is a path that [`display_path`] would spell back unchanged: not empty, and no
+/// component empty (a doubled, leading-relative or trailing `/`) or `.`.
+#[cfg(unix)]
+pub(crate) fn is_plain(text: &str) -> bool {
+    let relative = text.strip_prefix('/').unwrap_or(text).as_bytes();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'/', relative).chain([relative.len()]) {
+        let part = &relative[start..end];
+        if part.is_empty() || part == b"." {
+            return false;
+        }
+        start = end + 1;
+    }
+    true
 }
 
 /// Turns byte offsets into line and column.
@@ -262,6 +296,25 @@ mod tests {
             "/elsewhere/b.xml"
         );
         assert_eq!(display_path(Path::new("./c.xml"), Path::new("/x")), "c.xml");
+    }
+
+    /// Paths copied as they are read the same as paths spelled component by component.
+    #[test]
+    fn plain_paths_are_spelled_as_their_components() {
+        for path in [
+            "a", "/a/b", "a/b.xml", "a//b", "a/./b", "./a", "a/", "/", ".", "..", "a/../b", "/a/.",
+            "a/.b", "a/b./c", "…/ü b",
+        ] {
+            for base in ["/elsewhere", "/", "", ".", "a", "/a", "a/b", "/a/", "a/."] {
+                let (path, base) = (Path::new(path), Path::new(base));
+                let shown = path.strip_prefix(base).unwrap_or(path);
+                assert_eq!(
+                    display_path(path, base),
+                    spell(shown.strip_prefix(".").unwrap_or(shown)),
+                    "{path:?} below {base:?}"
+                );
+            }
+        }
     }
 }
 

@@ -277,11 +277,8 @@ impl Workspace {
         excluded.dedup_by(|a, b| a.files[0].fs == b.files[0].fs);
 
         // A misspelt id in the settings would silently do nothing: name it with its line.
-        let known_ids = KnownIds::new(
-            crate::packs::shipped()
-                .iter()
-                .chain(integrations.iter().map(|integration| &integration.pack)),
-        );
+        let known_ids =
+            KnownIds::with_shipped(integrations.iter().map(|integration| &integration.pack));
         problems.extend(settings::unknown_ids(
             &config,
             &known_ids,

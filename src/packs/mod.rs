@@ -42,23 +42,33 @@ pub fn shipped() -> &'static [Pack] {
     // Parsed once per process: configuration checks and pack lookups all consult the list.
     static PACKS: std::sync::OnceLock<Vec<Pack>> = std::sync::OnceLock::new();
     PACKS.get_or_init(|| {
-        let mut packs: Vec<Pack> = SHIPPED
-            .iter()
-            .map(|(name, text)| {
-                let origin = format!("rules/{name}");
-                // The shipped packs are validated by the test suite.
-                parse(text, &origin)
-                    .unwrap_or_else(|error| panic!("shipped pack {origin}: {error}"))
-            })
+        let mut packs: Vec<Pack> = (0..SHIPPED.len())
+            .map(|at| shipped_at(at).clone())
             .collect();
         packs.sort_by(|a, b| a.id().cmp(b.id()));
         packs
     })
 }
 
-/// A shipped pack by id.
+/// The shipped pack `SHIPPED[at]`, parsed once per process.
+fn shipped_at(at: usize) -> &'static Pack {
+    static PARSED: [std::sync::OnceLock<Pack>; SHIPPED.len()] =
+        [const { std::sync::OnceLock::new() }; SHIPPED.len()];
+    PARSED[at].get_or_init(|| {
+        let (name, text) = SHIPPED[at];
+        let origin = format!("rules/{name}");
+        // The shipped packs are validated by the test suite.
+        parse(text, &origin).unwrap_or_else(|error| panic!("shipped pack {origin}: {error}"))
+    })
+}
+
+/// The shipped pack `id`. A pack file is named after its id (`tests/meta.rs` checks it), so only
+/// that file is parsed: a run that uses one pack does not read them all.
 pub fn find_shipped(id: &str) -> Option<Pack> {
-    shipped().iter().find(|pack| pack.id() == id).cloned()
+    SHIPPED
+        .iter()
+        .position(|(name, _)| name.strip_suffix(".toml") == Some(id))
+        .map(|at| shipped_at(at).clone())
 }
 
 pub fn shipped_ids() -> Vec<String> {
@@ -163,6 +173,18 @@ fn extend(base: Pack, addition: Pack) -> Pack {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Looking a shipped pack up by id reads only the file named after it.
+    #[test]
+    fn every_shipped_pack_is_found_by_its_id() {
+        for pack in shipped() {
+            let found = find_shipped(pack.id())
+                .unwrap_or_else(|| panic!("{} is not found by its id", pack.id()));
+            assert_eq!(found.origin, pack.origin);
+        }
+        assert!(find_shipped("no-such-pack").is_none());
+        assert!(find_shipped("act-on.toml").is_none());
+    }
 
     #[test]
     fn shipped_packs_load_and_validate() {
