@@ -1,10 +1,13 @@
 //! `tab-without-object-access`: a custom object's tab shown by a profile or permission set that
 //! does not let the same users read the object: the tab opens on an error.
 
+use rustc_hash::FxHashMap;
+
 use super::{Context, Rule, describe, finding, granting};
+
 use crate::definitions::Presence;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::model::{AccessKind, Component, MetadataKind, ObjectFlag};
+use crate::model::{AccessKind, Component, MetadataKind, ObjectFlag, ObjectPermission};
 use crate::registry::RuleId;
 
 pub struct TabWithoutObjectAccess;
@@ -27,6 +30,9 @@ impl Rule for TabWithoutObjectAccess {
         {
             return;
         }
+        // Object entries by name in ASCII lower case, built for the first custom object tab: an
+        // admin profile holds thousands of tabs and objects.
+        let mut by_object: Option<FxHashMap<String, &ObjectPermission>> = None;
         for tab in &container.grants.access {
             // A custom object's tab is named after the object; other custom tabs (Visualforce,
             // web, Lightning page tabs) and `standard-` tabs are not.
@@ -34,11 +40,17 @@ impl Rule for TabWithoutObjectAccess {
             if tab.kind != AccessKind::Tab || !tab.granted || !object.ends_with("__c") {
                 continue;
             }
-            let entry = container
-                .grants
-                .object_permissions
-                .iter()
-                .find(|entry| entry.object.value.eq_ignore_ascii_case(object));
+            let entry = by_object
+                .get_or_insert_with(|| {
+                    let mut map = FxHashMap::default();
+                    for entry in container.grants.object_permissions.iter().rev() {
+                        // The first entry for an object wins, as a scan in order finds it.
+                        map.insert(entry.object.value.to_ascii_lowercase(), entry);
+                    }
+                    map
+                })
+                .get(&object.to_ascii_lowercase())
+                .copied();
             let state = match entry {
                 Some(entry) if entry.access.contains(ObjectFlag::Read) => continue,
                 Some(_) => "its entry for the object does not grant Read",
