@@ -401,7 +401,10 @@ impl<'a> Definitions<'a> {
             .read(path)
             .map_err(|message| (None, message))
             .and_then(|bytes| {
-                let text = parse::decode(&bytes, 0).map_err(|error| (None, error.message))?;
+                let text = parse::decode(&bytes, 0).map_err(|error| {
+                    let line = (error.span.line > 0).then_some(error.span.line as usize);
+                    (line, error.message)
+                })?;
                 let value =
                     parse(text).map_err(|error| (Some(error.line as usize), error.message))?;
                 let start = bytes.len() - text.len();
@@ -612,6 +615,33 @@ mod tests {
             Some("objects/Invoice__c/fields/Broken__c.field-meta.xml")
         );
         assert_eq!(problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn a_file_that_does_not_decode_is_a_problem_at_its_line() {
+        let mut files = Memory::default();
+        let mut inventory = Inventory::default();
+        let path = "/p/objects/Invoice__c/fields/Bad__c.field-meta.xml";
+        inventory.add(Path::new(path));
+        files.insert(
+            PathBuf::from(path),
+            "<CustomField>\n<type>Text\u{1b}</type>\n</CustomField>"
+                .as_bytes()
+                .to_vec(),
+        );
+        let definitions = Definitions::new(&inventory, None, &files, Path::new("/p"));
+        assert!(matches!(
+            definitions.field("Invoice__c", "Bad__c"),
+            Presence::Defined(_)
+        ));
+        let problems = definitions.into_problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, Some(2));
+        assert!(
+            problems[0].message.contains("U+001B"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
