@@ -29,6 +29,20 @@ pub struct Unit {
     pub decomposed: bool,
 }
 
+/// Whether the entry at `relative` is itself matched by [`BUILT_IN_IGNORES`]: each pattern judges
+/// the last component of the path only.
+fn is_built_in_ignore(relative: &Path) -> bool {
+    relative
+        .file_name()
+        .map(|name| name.as_encoded_bytes())
+        .is_some_and(|name| {
+            name.starts_with(b".")
+                || name.ends_with(b".dup")
+                || name == b"package2-descriptor.json"
+                || name == b"package2-manifest.json"
+        })
+}
+
 /// Patterns Salesforce CLI ignores even without a `.forceignore` (source-deploy-retrieve
 /// `forceIgnore.ts`).
 const BUILT_IN_IGNORES: [&str; 4] = [
@@ -69,6 +83,9 @@ pub struct DiscoverOptions {
 pub struct Filter {
     root: PathBuf,
     forceignore: Gitignore,
+    /// Whether `forceignore` holds patterns of the project's `.forceignore`, or only the built-in
+    /// ones (which [`is_built_in_ignore`] decides without the matcher).
+    has_forceignore: bool,
     by_path: GlobSet,
     by_name: GlobSet,
 }
@@ -97,7 +114,8 @@ impl Filter {
             let _ = builder.add_line(None, pattern);
         }
         let forceignore_path = root.join(".forceignore");
-        if source.has_entry(&forceignore_path) {
+        let has_forceignore = source.has_entry(&forceignore_path);
+        if has_forceignore {
             // Read with the limits of every file sflint reads (a regular file, not a FIFO or a
             // device), then handed over line by line.
             match source.read(&forceignore_path) {
@@ -147,6 +165,7 @@ impl Filter {
         Filter {
             root: root.to_path_buf(),
             forceignore,
+            has_forceignore,
             by_path: by_path.build().unwrap_or_else(|_| GlobSet::empty()),
             by_name: by_name.build().unwrap_or_else(|_| GlobSet::empty()),
         }
@@ -201,6 +220,11 @@ impl Filter {
         };
         if below.by_glob || self.glob_matches(relative) {
             return true;
+        }
+        if !self.has_forceignore {
+            // Only the built-in patterns, which the regular expressions of the matcher cost
+            // thousands of instructions an entry to decide.
+            return is_built_in_ignore(relative) || below.ignored;
         }
         match self.forceignore.matched(relative, is_dir) {
             Match::Ignore(_) => true,
@@ -869,6 +893,40 @@ impl Collector {
 mod tests {
     use super::*;
     use crate::problem::ProblemLevel;
+
+    #[test]
+    fn built_in_ignores_are_decided_as_the_matcher_decides_them() {
+        let root = Path::new("/p");
+        let filter = Filter::new(root, &[], &mut Vec::new(), root);
+        assert!(!filter.has_forceignore);
+        for name in [
+            ".git",
+            ".sfdx",
+            "a.dup",
+            ".dup",
+            "x.dupe",
+            "dup",
+            "package2-descriptor.json",
+            "package2-manifest.json",
+            "package2-descriptor.jsonx",
+            "Account.object-meta.xml",
+            "fields",
+            "a.b",
+            "-",
+            "é.dup",
+        ] {
+            for dir in ["", "force-app/main/default/", "a/.hidden/"] {
+                let relative = PathBuf::from(format!("{dir}{name}"));
+                for is_dir in [false, true] {
+                    assert_eq!(
+                        is_built_in_ignore(&relative),
+                        filter.forceignore.matched(&relative, is_dir).is_ignore(),
+                        "{relative:?} (directory: {is_dir})"
+                    );
+                }
+            }
+        }
+    }
 
     fn touch(path: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
