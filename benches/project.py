@@ -29,13 +29,12 @@ callgrind counts the same commands on one thread.
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
+
+# One way to time a run and count its instructions, shared with the shapes benchmark.
+from bench import instructions, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
@@ -51,29 +50,6 @@ PROJECT_RULES = [
 ]
 # The commit before the project checks.
 BEFORE_REV = "c4b562a^"
-
-
-def timed(command, cwd):
-    """Wall seconds and peak RSS in KB of one run (exit codes 0 and 1 both mean success)."""
-    start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode not in (0, 1):
-        sys.exit(f"{' '.join(map(str, command))} failed with {result.returncode}: "
-                 f"{result.stderr[-2000:]}")
-    return elapsed, int(result.stderr.strip().splitlines()[-1])
-
-
-def instructions(command, cwd):
-    with tempfile.NamedTemporaryFile(suffix=".callgrind") as out:
-        result = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out.name}"] + command,
-            cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    found = re.search(r"Collected : (\d+)", result.stderr)
-    if not found:
-        sys.exit(f"callgrind failed: {result.stderr[-2000:]}")
-    return int(found.group(1))
 
 
 def build_before(rev, directory):
@@ -161,7 +137,7 @@ def main():
         samples = {label: [] for label, _ in commands}
         for _ in range(args.runs):
             for label, command in commands:
-                samples[label].append(timed(command, project))
+                samples[label].append(timed([str(part) for part in command], project))
         medians = {label: statistics.median(s[0] for s in runs) for label, runs in samples.items()}
         floor = medians["floor"]
         print(f"| {'run':<22} | {'wall (s)':>8} | {'x floor':>7} | {'x before':>8} | {'peak RSS':>9} |")

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 
-use crate::source::LineTracker;
+use crate::source::{LineTracker, Span};
 
 /// A field as its `CustomField` definition describes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -74,9 +74,9 @@ pub struct DefinitionError {
 /// Reads a source-format `<Field>.field-meta.xml` (root `CustomField`).
 pub fn parse_field(text: &str) -> Result<FieldDefinition, DefinitionError> {
     let mut field = FieldDefinition::default();
-    read(text, "CustomField", |path, value| {
-        if let [name] = path {
-            apply_field(&mut field, name, value);
+    read(text, "CustomField", |element| {
+        if let [name] = element.path {
+            apply_field(&mut field, name, element.text);
         }
     })?;
     Ok(field)
@@ -94,18 +94,18 @@ pub fn parse_object(text: &str) -> Result<ObjectDefinition, DefinitionError> {
             object.fields.insert(name, field);
         }
     };
-    read(text, "CustomObject", |path, value| match path {
+    read(text, "CustomObject", |element| match element.path {
         ["fields"] => finish(&mut current, &mut object),
         ["fields", "fullName"] => {
-            current.get_or_insert_with(Default::default).0 = Some(value.to_string());
+            current.get_or_insert_with(Default::default).0 = Some(element.text.to_string());
         }
         ["fields", name] => apply_field(
             &mut current.get_or_insert_with(Default::default).1,
             name,
-            value,
+            element.text,
         ),
         ["recordTypes", "fullName"] => {
-            object.record_types.insert(value.to_string());
+            object.record_types.insert(element.text.to_string());
         }
         _ => {}
     })?;
@@ -123,14 +123,23 @@ fn apply_field(field: &mut FieldDefinition, name: &str, value: &str) {
     }
 }
 
-/// Streams `text`, whose root must be `root`, and calls `found` with the path of element names
-/// below the root (at most two deep) and the trimmed text of each element that closes with
-/// nothing but text in it; an element that holds other elements is reported, with an empty value,
-/// when it closes.
-fn read(
+/// One element read: its path below the root (empty for the root), its trimmed text, the whole
+/// element and its start tag.
+pub(crate) struct Element<'e> {
+    pub path: &'e [&'e str],
+    pub text: &'e str,
+    pub span: Span,
+    pub start_tag: Span,
+}
+
+/// Streams `text`, whose root must be `root`, and calls `found` for the root when it opens and for
+/// every element at most two deep below it when it closes (with its trimmed text; an element that
+/// holds others has only the text after its last child, which is whitespace). The one reader of
+/// definition files: fields, objects, OAuth policies.
+pub(crate) fn read(
     text: &str,
     root: &str,
-    mut found: impl FnMut(&[&str], &str),
+    mut found: impl FnMut(Element<'_>),
 ) -> Result<(), DefinitionError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
@@ -138,65 +147,72 @@ fn read(
         line: LineTracker::new(text).locate(offset as usize).0,
         message,
     };
-    let mut path: Vec<String> = Vec::new();
+    let span = |start: u64, end: u64| Span {
+        file: 0,
+        start: start as u32,
+        end: end as u32,
+        line: 0,
+        column: 0,
+    };
+    // The open elements below the root: name and where its start tag begins and ends.
+    let mut open: Vec<(String, u64, u64)> = Vec::new();
     let mut value = String::new();
     let mut seen_root = false;
-    // Whether the innermost open element held another element.
-    let mut nested = false;
     loop {
         let at = reader.buffer_position();
         match reader.read_event() {
             Err(error) => return Err(error_at(at, error.to_string())),
-            Ok(Event::Start(start)) => {
+            Ok(Event::Start(start)) | Ok(Event::Empty(start)) if !seen_root => {
                 let name = local(start.name().as_ref());
-                if !seen_root {
-                    if name != root {
-                        return Err(error_at(
-                            at,
-                            format!("root element is <{name}>, expected <{root}>"),
-                        ));
-                    }
-                    seen_root = true;
-                    continue;
+                if name != root {
+                    return Err(error_at(
+                        at,
+                        format!("root element is <{name}>, expected <{root}>"),
+                    ));
                 }
-                path.push(name);
-                value.clear();
-                nested = false;
-            }
-            Ok(Event::Empty(start)) => {
-                if !seen_root {
-                    let name = local(start.name().as_ref());
-                    if name != root {
-                        return Err(error_at(
-                            at,
-                            format!("root element is <{name}>, expected <{root}>"),
-                        ));
-                    }
+                seen_root = true;
+                let tag = span(at, reader.buffer_position());
+                found(Element {
+                    path: &[],
+                    text: "",
+                    span: tag,
+                    start_tag: tag,
+                });
+                if text.as_bytes()[..reader.buffer_position() as usize].ends_with(b"/>") {
+                    // `<Root/>`: nothing below it.
                     return Ok(());
                 }
-                nested = true;
+            }
+            Ok(Event::Start(start)) => {
+                open.push((local(start.name().as_ref()), at, reader.buffer_position()));
+                value.clear();
+            }
+            Ok(Event::Empty(start)) => {
+                let end = reader.buffer_position();
+                open.push((local(start.name().as_ref()), at, end));
+                value.clear();
+                close(&mut open, "", end, &span, &mut found);
             }
             Ok(Event::Text(text)) => value.push_str(&text.into_inner()),
             Ok(Event::CData(data)) => value.push_str(&data.into_inner()),
             Ok(Event::GeneralRef(reference)) => {
-                // `&amp;` and character references inside a value.
                 let name: &str = &reference;
                 if let Ok(resolved) = quick_xml::escape::unescape(&format!("&{name};")) {
                     value.push_str(&resolved);
                 }
             }
             Ok(Event::End(_)) => {
-                if path.is_empty() {
+                if open.is_empty() {
                     return Ok(());
                 }
-                if path.len() <= 2 {
-                    let names: Vec<&str> = path.iter().map(String::as_str).collect();
-                    let text = if nested { "" } else { value.trim() };
-                    found(&names, text);
-                }
-                path.pop();
-                value.clear();
-                nested = true;
+                let text = std::mem::take(&mut value);
+                close(
+                    &mut open,
+                    text.trim(),
+                    reader.buffer_position(),
+                    &span,
+                    &mut found,
+                );
             }
             Ok(Event::Eof) => {
                 return Err(error_at(
@@ -211,6 +227,27 @@ fn read(
             Ok(_) => {}
         }
     }
+}
+
+/// Reports the innermost open element, which ends at `end`, if it is at most two deep.
+fn close(
+    open: &mut Vec<(String, u64, u64)>,
+    text: &str,
+    end: u64,
+    span: &impl Fn(u64, u64) -> Span,
+    found: &mut impl FnMut(Element<'_>),
+) {
+    if open.len() <= 2 {
+        let names: Vec<&str> = open.iter().map(|(name, _, _)| name.as_str()).collect();
+        let (_, start, tag_end) = open[open.len() - 1];
+        found(Element {
+            path: &names,
+            text,
+            span: span(start, end),
+            start_tag: span(start, tag_end),
+        });
+    }
+    open.pop();
 }
 
 fn local(name: &str) -> String {

@@ -33,11 +33,8 @@
 //! ExtlClntAppConfigurablePolicies `.ecaPlcy`, which switches plugins on and off) hold none of these
 //! policies.
 
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
-
-use super::definition::DefinitionError;
-use crate::source::{LineTracker, Span};
+use super::definition::{DefinitionError, Element, read};
+use crate::source::Span;
 
 /// A policy a vendor may need set one way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -370,133 +367,6 @@ fn setting(policy: Policy, family: Family, element: &Element<'_>) -> Setting {
         value: PolicyValue::read(policy, family, element.text),
         span: element.span,
     }
-}
-
-/// One element read: its path below the root (empty for the root), its trimmed text, the whole
-/// element and its start tag.
-struct Element<'e> {
-    path: &'e [&'e str],
-    text: &'e str,
-    span: Span,
-    start_tag: Span,
-}
-
-/// Streams `text`, whose root must be `root`, and calls `found` for the root when it opens and for
-/// every element at most two deep below it when it closes.
-fn read(text: &str, root: &str, mut found: impl FnMut(Element<'_>)) -> Result<(), DefinitionError> {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().check_end_names = true;
-    let error_at = |offset: u64, message: String| DefinitionError {
-        line: LineTracker::new(text).locate(offset as usize).0,
-        message,
-    };
-    let span = |start: u64, end: u64| Span {
-        file: 0,
-        start: start as u32,
-        end: end as u32,
-        line: 0,
-        column: 0,
-    };
-    // The open elements below the root: name and where its start tag begins and ends.
-    let mut open: Vec<(String, u64, u64)> = Vec::new();
-    let mut value = String::new();
-    let mut seen_root = false;
-    loop {
-        let at = reader.buffer_position();
-        match reader.read_event() {
-            Err(error) => return Err(error_at(at, error.to_string())),
-            Ok(Event::Start(start)) | Ok(Event::Empty(start)) if !seen_root => {
-                let name = local(start.name().as_ref());
-                if name != root {
-                    return Err(error_at(
-                        at,
-                        format!("root element is <{name}>, expected <{root}>"),
-                    ));
-                }
-                seen_root = true;
-                let tag = span(at, reader.buffer_position());
-                found(Element {
-                    path: &[],
-                    text: "",
-                    span: tag,
-                    start_tag: tag,
-                });
-                if text.as_bytes()[..reader.buffer_position() as usize].ends_with(b"/>") {
-                    // `<Root/>`: nothing below it.
-                    return Ok(());
-                }
-            }
-            Ok(Event::Start(start)) => {
-                open.push((local(start.name().as_ref()), at, reader.buffer_position()));
-                value.clear();
-            }
-            Ok(Event::Empty(start)) => {
-                let end = reader.buffer_position();
-                open.push((local(start.name().as_ref()), at, end));
-                value.clear();
-                close(&mut open, "", end, &span, &mut found);
-            }
-            Ok(Event::Text(text)) => value.push_str(&text.into_inner()),
-            Ok(Event::CData(data)) => value.push_str(&data.into_inner()),
-            Ok(Event::GeneralRef(reference)) => {
-                let name: &str = &reference;
-                if let Ok(resolved) = quick_xml::escape::unescape(&format!("&{name};")) {
-                    value.push_str(&resolved);
-                }
-            }
-            Ok(Event::End(_)) => {
-                if open.is_empty() {
-                    return Ok(());
-                }
-                let text = std::mem::take(&mut value);
-                close(
-                    &mut open,
-                    text.trim(),
-                    reader.buffer_position(),
-                    &span,
-                    &mut found,
-                );
-            }
-            Ok(Event::Eof) => {
-                return Err(error_at(
-                    at,
-                    if seen_root {
-                        "unexpected end of file".to_string()
-                    } else {
-                        format!("no <{root}> element")
-                    },
-                ));
-            }
-            Ok(_) => {}
-        }
-    }
-}
-
-/// Reports the innermost open element, which ends at `end`, if it is at most two deep.
-fn close(
-    open: &mut Vec<(String, u64, u64)>,
-    text: &str,
-    end: u64,
-    span: &impl Fn(u64, u64) -> Span,
-    found: &mut impl FnMut(Element<'_>),
-) {
-    if open.len() <= 2 {
-        let names: Vec<&str> = open.iter().map(|(name, _, _)| name.as_str()).collect();
-        let (_, start, tag_end) = open[open.len() - 1];
-        found(Element {
-            path: &names,
-            text,
-            span: span(start, end),
-            start_tag: span(start, tag_end),
-        });
-    }
-    open.pop();
-}
-
-fn local(name: &str) -> String {
-    name.rsplit_once(':')
-        .map_or(name, |(_, local)| local)
-        .to_string()
 }
 
 #[cfg(test)]
