@@ -1195,6 +1195,57 @@ mod tests {
     }
 
     #[test]
+    fn kept_names_are_found_by_their_length_and_nothing_else_is() {
+        let kept: [&[u8]; 32] = [
+            b"name",
+            b"enabled",
+            b"application",
+            b"tab",
+            b"visibility",
+            b"apexClass",
+            b"apexPage",
+            b"flow",
+            b"externalDataSource",
+            b"object",
+            b"allowCreate",
+            b"allowDelete",
+            b"allowEdit",
+            b"allowRead",
+            b"modifyAllRecords",
+            b"viewAllRecords",
+            b"viewAllFields",
+            b"field",
+            b"readable",
+            b"editable",
+            b"recordType",
+            b"visible",
+            b"default",
+            b"license",
+            b"userLicense",
+            b"label",
+            b"custom",
+            b"hasActivationRequired",
+            b"permissionSets",
+            b"mutingPermissionSets",
+            b"profile",
+            b"requiredSessionLevel",
+        ];
+        for name in kept {
+            assert_eq!(kept_name(name), Some(name));
+        }
+        for other in [
+            &b"layoutAssignments"[..],
+            b"Name",
+            b"tabs",
+            b"",
+            b"fieldx",
+            b"descriptio",
+        ] {
+            assert_eq!(kept_name(other), None);
+        }
+    }
+
+    #[test]
     fn reads_entries_with_positions() {
         let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Integration</label>\n    <objectPermissions>\n        <allowEdit>True</allowEdit>\n        <allowRead>false</allowRead>\n        <object>Account</object>\n    </objectPermissions>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n</PermissionSet>\n";
         let set = permissions(text, MetadataKind::PermissionSet);

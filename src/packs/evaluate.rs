@@ -483,11 +483,11 @@ fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
     let fallback = || root(home());
     // The entry of `home` before (or after) which a new entry keyed `key` goes, found by
     // `entries`; else the root element.
-    let insertion = |key: &str, entries: fn(&Grants) -> Vec<(&str, Span)>| {
+    let insertion = |key: &str, list: EntryList| {
         let component = home();
         component
             .permissions()
-            .and_then(|container| insertion_point(entries(&container.grants), key))
+            .and_then(|container| list.insertion_point(&container.grants, key))
             .map_or_else(fallback, |span| Location::new(component.path(span), span))
     };
     let object_entry = |object: &str| {
@@ -504,22 +504,10 @@ fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
         Target::At(location) => location.clone(),
         Target::Profile => scope.profile().map(root).unwrap_or_else(fallback),
         Target::Permission => fallback(),
-        Target::UserPermission(name) => insertion(name, |grants| {
-            grants
-                .user_permissions
-                .iter()
-                .map(|entry| (entry.name.value.as_str(), entry.span))
-                .collect()
-        }),
-        Target::Object(object) => object_entry(object).unwrap_or_else(|| {
-            insertion(object, |grants| {
-                grants
-                    .object_permissions
-                    .iter()
-                    .map(|entry| (entry.object.value.as_str(), entry.span))
-                    .collect()
-            })
-        }),
+        Target::UserPermission(name) => insertion(name, EntryList::UserPermissions),
+        Target::Object(object) => {
+            object_entry(object).unwrap_or_else(|| insertion(object, EntryList::Objects))
+        }
         Target::Field(field) => {
             let object = super::kinds::object_of(field);
             let prefix = format!("{object}.");
@@ -538,15 +526,45 @@ fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
                     Some(Location::new(member.component.path(key), key))
                 })
                 .or_else(|| object_entry(object))
-                .unwrap_or_else(|| {
-                    insertion(field, |grants| {
-                        grants
-                            .field_permissions
-                            .iter()
-                            .map(|entry| (entry.field.value.as_str(), entry.span))
-                            .collect()
-                    })
-                })
+                .unwrap_or_else(|| insertion(field, EntryList::Fields))
+        }
+    }
+}
+
+/// The entries of a kind among which a missing one would be inserted.
+#[derive(Clone, Copy)]
+enum EntryList {
+    UserPermissions,
+    Objects,
+    Fields,
+}
+
+impl EntryList {
+    /// [`insertion_point`] over the entries of this kind, read where they are: a profile may hold
+    /// hundreds of thousands of field entries.
+    fn insertion_point(self, grants: &Grants, key: &str) -> Option<Span> {
+        match self {
+            EntryList::UserPermissions => insertion_point(
+                grants
+                    .user_permissions
+                    .iter()
+                    .map(|entry| (entry.name.value.as_str(), entry.span)),
+                key,
+            ),
+            EntryList::Objects => insertion_point(
+                grants
+                    .object_permissions
+                    .iter()
+                    .map(|entry| (entry.object.value.as_str(), entry.span)),
+                key,
+            ),
+            EntryList::Fields => insertion_point(
+                grants
+                    .field_permissions
+                    .iter()
+                    .map(|entry| (entry.field.value.as_str(), entry.span)),
+                key,
+            ),
         }
     }
 }
