@@ -29,9 +29,9 @@ same machine:
 
 and reads sflint's peak RSS from /usr/bin/time against the limit 64 MB + 4 x the largest file. With
 --instructions, callgrind counts the instructions of both on one thread (a measure other load on the
-machine does not change; a shape's project is large, so use --scale). With --compare, the other
-binary runs the same commands and a second table gives this build's time and peak RSS as ratios of
-the other's.
+machine does not change; a shape's project is large, so use --scale), the other binary's too with
+--compare. With --compare, the other binary runs the same commands and a second table gives this
+build's time and peak RSS as ratios of the other's.
 """
 
 import argparse
@@ -179,8 +179,9 @@ def main():
         limit_kb = 64 * 1024 + 4 * largest // 1024
         rows.append((name, files, total, largest, timing, limit_kb))
         if args.instructions:
+            other = instructions(commands["other -j 1"], project) if args.compare else None
             counts.append((name, instructions(commands["floor -j 1"], project),
-                           instructions(commands["sflint -j 1"], project)))
+                           instructions(commands["sflint -j 1"], project), other))
         if args.compare:
             comparisons.append((name, timing))
 
@@ -202,10 +203,21 @@ def main():
         )
     if counts:
         print("\nInstructions (callgrind, one thread):\n")
-        print("| shape | floor | sflint | sflint / floor |")
-        print("|---|---|---|---|")
-        for name, floor, mine in counts:
-            print(f"| {name} | {floor / 1e6:,.0f} M | {mine / 1e6:,.0f} M | {mine / floor:.2f}x |")
+        if args.compare:
+            print("| shape | floor | other | other / floor | this build | this build / floor "
+                  "| this build / other |")
+            print("|---|---|---|---|---|---|---|")
+        else:
+            print("| shape | floor | sflint | sflint / floor |")
+            print("|---|---|---|---|")
+        for name, floor, mine, other in counts:
+            if other is None:
+                print(f"| {name} | {floor / 1e6:,.0f} M | {mine / 1e6:,.0f} M "
+                      f"| {mine / floor:.2f}x |")
+            else:
+                print(f"| {name} | {floor / 1e6:,.0f} M | {other / 1e6:,.0f} M "
+                      f"| {other / floor:.2f}x | {mine / 1e6:,.0f} M | {mine / floor:.2f}x "
+                      f"| {mine / other:.2f}x |")
     if comparisons:
         print(f"\nThis build against {args.compare} (runs interleaved):\n")
         print("| shape | threads | this build | other | time ratio | peak RSS | other RSS |")
