@@ -7,7 +7,7 @@ use std::process::Command;
 
 fn main() {
     version();
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let rules = manifest_dir().join("rules");
     println!("cargo:rerun-if-changed={}", rules.display());
     let mut packs: Vec<_> = std::fs::read_dir(&rules)
         .expect("rules/ exists")
@@ -36,12 +36,21 @@ fn main() {
     std::fs::write(out, code).expect("write shipped_packs.rs");
 }
 
+/// The package's directory, as cargo sets it for this run of the script. Not `env!`: that is fixed
+/// when the script is compiled, and cargo reuses a compiled script for another work tree of the same
+/// repository sharing the target directory, which then read the other tree's packs and commit.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
 /// `SFLINT_VERSION`: the package version, followed by the commit and its date when they are known
 /// (`0.1.0 (1a2b3c4d5 2026-12-06)`). From git when the package is the root of a git work tree,
 /// else from the `.cargo_vcs_info.json` that `cargo package` writes into a published crate (a
 /// commit without a date). No git, or any error of git's: the version alone. Never fails the build.
 fn version() {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest_dir = manifest_dir();
     let commit = git_commit(&manifest_dir).or_else(|| packaged_commit(&manifest_dir));
     let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
     let long = match commit {
