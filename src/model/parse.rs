@@ -433,11 +433,16 @@ impl<'a> Parser<'a> {
         let start = self.position();
         match self.reader.read_event() {
             Ok(event) => Ok((start, event)),
-            Err(error) => {
-                let at = self.reader.error_position() as usize;
-                Err(self.error_at(at, format!("XML is not well-formed: {error}")))
-            }
+            Err(error) => Err(self.malformed(error)),
         }
+    }
+
+    // Out of the loop that reads every event.
+    #[cold]
+    #[inline(never)]
+    fn malformed(&mut self, error: quick_xml::Error) -> ParseError {
+        let at = self.reader.error_position() as usize;
+        self.error_at(at, format!("XML is not well-formed: {error}"))
     }
 
     /// Skips the prolog and returns the root element's name and span.
@@ -514,7 +519,7 @@ impl<'a> Parser<'a> {
             column: 1,
         };
         // The element whose text is being collected, and the depth it sits at.
-        let mut capture: Option<(&'static [u8], usize, Mark)> = None;
+        let mut capture: Option<(KeptName, usize, Mark)> = None;
         let mut value = Value::default();
         let mut scalars = Seen::default();
         let mut fields = Seen::default();
@@ -525,7 +530,7 @@ impl<'a> Parser<'a> {
                     depth += 1;
                     if depth == 1 {
                         let mark = self.mark(start);
-                        match local_name(&element).filter(|name| is_scalar(body, name)) {
+                        match local_name(&element).filter(|name| is_scalar(body, name.bytes())) {
                             Some(name) => {
                                 capture = Some((name, 1, mark));
                                 value = Value::default();
@@ -551,10 +556,10 @@ impl<'a> Parser<'a> {
                     if depth == 0 {
                         let mark = self.mark(start);
                         let end = self.position();
-                        match local_name(&element).filter(|name| is_scalar(body, name)) {
+                        match local_name(&element).filter(|name| is_scalar(body, name.bytes())) {
                             Some(name) => {
                                 self.check_single(&mut scalars, name, None, mark, end);
-                                self.set_scalar(body, name, "", mark, end);
+                                self.set_scalar(body, name.bytes(), "", mark, end);
                             }
                             None => {
                                 let qualified = element.name();
@@ -570,7 +575,7 @@ impl<'a> Parser<'a> {
                         let mark = self.mark(start);
                         let end = self.position();
                         self.check_single(&mut fields, name, Some(entry.element()), mark, end);
-                        self.set_field(&mut entry, name, "", mark, end);
+                        self.set_field(&mut entry, name.bytes(), "", mark, end);
                     }
                 }
                 Event::End(_) => {
@@ -584,10 +589,10 @@ impl<'a> Parser<'a> {
                         capture = None;
                         if at == 1 {
                             self.check_single(&mut scalars, name, None, mark, end);
-                            self.set_scalar(body, name, value.as_str(), mark, end);
+                            self.set_scalar(body, name.bytes(), value.as_str(), mark, end);
                         } else {
                             self.check_single(&mut fields, name, Some(entry.element()), mark, end);
-                            self.set_field(&mut entry, name, value.as_str(), mark, end);
+                            self.set_field(&mut entry, name.bytes(), value.as_str(), mark, end);
                         }
                     }
                     if depth == 1 {
@@ -617,7 +622,7 @@ impl<'a> Parser<'a> {
             .unwrap_or("entry");
         let mut fields = Seen::default();
         let mut depth = 0usize;
-        let mut capture: Option<(&'static [u8], Mark)> = None;
+        let mut capture: Option<(KeptName, Mark)> = None;
         let mut value = Value::default();
         loop {
             let (start, event) = self.next()?;
@@ -639,7 +644,7 @@ impl<'a> Parser<'a> {
                         let mark = self.mark(start);
                         let end = self.position();
                         self.check_single(&mut fields, name, Some(root_name), mark, end);
-                        self.set_field(&mut entry, name, "", mark, end);
+                        self.set_field(&mut entry, name.bytes(), "", mark, end);
                     }
                 }
                 Event::End(_) => {
@@ -658,7 +663,7 @@ impl<'a> Parser<'a> {
                     {
                         let end = self.position();
                         self.check_single(&mut fields, name, Some(root_name), mark, end);
-                        self.set_field(&mut entry, name, value.as_str(), mark, end);
+                        self.set_field(&mut entry, name.bytes(), value.as_str(), mark, end);
                     }
                     depth -= 1;
                 }
@@ -749,15 +754,15 @@ impl<'a> Parser<'a> {
     fn check_single(
         &mut self,
         seen: &mut Seen,
-        name: &'static [u8],
+        name: KeptName,
         entry: Option<&str>,
         mark: Mark,
         end: usize,
     ) {
-        if is_list(name) || seen.first(name) {
+        if is_list(name.bytes()) || seen.first(name) {
             return;
         }
-        let element = String::from_utf8_lossy(name);
+        let element = String::from_utf8_lossy(name.bytes());
         let message = match entry {
             Some(entry) => format!(
                 "<{element}> appears more than once in one <{entry}> entry; Salesforce rejects the file"
@@ -1065,20 +1070,19 @@ fn root_body(expect: Expect, root: &[u8]) -> Option<Body> {
 
 /// Names of the single-valued elements met so far in one entry or root.
 #[derive(Default)]
-struct Seen(Vec<&'static [u8]>);
+struct Seen(u32);
 
 impl Seen {
     /// Whether this is the first occurrence of `name`; records it.
-    fn first(&mut self, name: &'static [u8]) -> bool {
-        if self.0.contains(&name) {
-            return false;
-        }
-        self.0.push(name);
-        true
+    fn first(&mut self, name: KeptName) -> bool {
+        let bit = 1u32 << name.0;
+        let first = self.0 & bit == 0;
+        self.0 |= bit;
+        first
     }
 
     fn clear(&mut self) {
-        self.0.clear();
+        self.0 = 0;
     }
 }
 
@@ -1122,48 +1126,96 @@ fn local(name: &[u8]) -> &[u8] {
 
 /// The local name of an element whose text the model keeps, as a static string; `None` for every
 /// other element, whose text is then not even collected.
-fn local_name(element: &BytesStart<'_>) -> Option<&'static [u8]> {
+fn local_name(element: &BytesStart<'_>) -> Option<KeptName> {
     let qualified = element.name();
     kept_name(local(qualified.as_ref().as_bytes()))
 }
 
 /// Every element name whose text the model reads.
-fn kept_name(name: &[u8]) -> Option<&'static [u8]> {
-    Some(match name {
-        b"name" => b"name",
-        b"enabled" => b"enabled",
-        b"application" => b"application",
-        b"tab" => b"tab",
-        b"visibility" => b"visibility",
-        b"apexClass" => b"apexClass",
-        b"apexPage" => b"apexPage",
-        b"flow" => b"flow",
-        b"externalDataSource" => b"externalDataSource",
-        b"object" => b"object",
-        b"allowCreate" => b"allowCreate",
-        b"allowDelete" => b"allowDelete",
-        b"allowEdit" => b"allowEdit",
-        b"allowRead" => b"allowRead",
-        b"modifyAllRecords" => b"modifyAllRecords",
-        b"viewAllRecords" => b"viewAllRecords",
-        b"viewAllFields" => b"viewAllFields",
-        b"field" => b"field",
-        b"readable" => b"readable",
-        b"editable" => b"editable",
-        b"recordType" => b"recordType",
-        b"visible" => b"visible",
-        b"default" => b"default",
-        b"license" => b"license",
-        b"userLicense" => b"userLicense",
-        b"label" => b"label",
-        b"custom" => b"custom",
-        b"hasActivationRequired" => b"hasActivationRequired",
-        b"permissionSets" => b"permissionSets",
-        b"mutingPermissionSets" => b"mutingPermissionSets",
-        b"profile" => b"profile",
-        b"requiredSessionLevel" => b"requiredSessionLevel",
+const KEPT: [&[u8]; 32] = [
+    b"tab",
+    b"name",
+    b"flow",
+    b"field",
+    b"label",
+    b"object",
+    b"custom",
+    b"enabled",
+    b"visible",
+    b"default",
+    b"license",
+    b"profile",
+    b"apexPage",
+    b"readable",
+    b"editable",
+    b"apexClass",
+    b"allowEdit",
+    b"allowRead",
+    b"visibility",
+    b"recordType",
+    b"application",
+    b"allowCreate",
+    b"allowDelete",
+    b"userLicense",
+    b"viewAllFields",
+    b"viewAllRecords",
+    b"permissionSets",
+    b"modifyAllRecords",
+    b"externalDataSource",
+    b"mutingPermissionSets",
+    b"requiredSessionLevel",
+    b"hasActivationRequired",
+];
+
+/// A name of [`KEPT`], by its index: compared and recorded as a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct KeptName(u8);
+
+impl KeptName {
+    fn bytes(self) -> &'static [u8] {
+        KEPT[self.0 as usize]
+    }
+}
+
+/// The [`KEPT`] name `name` is, if any. It runs for every element of every file: arms of byte-string
+/// literals compile to a dispatch on the length and word comparisons, cheaper than any lookup
+/// through the table.
+fn kept_name(name: &[u8]) -> Option<KeptName> {
+    Some(KeptName(match name {
+        b"tab" => 0,
+        b"name" => 1,
+        b"flow" => 2,
+        b"field" => 3,
+        b"label" => 4,
+        b"object" => 5,
+        b"custom" => 6,
+        b"enabled" => 7,
+        b"visible" => 8,
+        b"default" => 9,
+        b"license" => 10,
+        b"profile" => 11,
+        b"apexPage" => 12,
+        b"readable" => 13,
+        b"editable" => 14,
+        b"apexClass" => 15,
+        b"allowEdit" => 16,
+        b"allowRead" => 17,
+        b"visibility" => 18,
+        b"recordType" => 19,
+        b"application" => 20,
+        b"allowCreate" => 21,
+        b"allowDelete" => 22,
+        b"userLicense" => 23,
+        b"viewAllFields" => 24,
+        b"viewAllRecords" => 25,
+        b"permissionSets" => 26,
+        b"modifyAllRecords" => 27,
+        b"externalDataSource" => 28,
+        b"mutingPermissionSets" => 29,
+        b"requiredSessionLevel" => 30,
+        b"hasActivationRequired" => 31,
         _ => return None,
-    })
+    }))
 }
 
 fn is_blank(text: &str) -> bool {
@@ -1196,43 +1248,21 @@ mod tests {
 
     #[test]
     fn kept_names_are_found_by_their_length_and_nothing_else_is() {
-        let kept: [&[u8]; 32] = [
-            b"name",
-            b"enabled",
-            b"application",
-            b"tab",
-            b"visibility",
-            b"apexClass",
-            b"apexPage",
-            b"flow",
-            b"externalDataSource",
-            b"object",
-            b"allowCreate",
-            b"allowDelete",
-            b"allowEdit",
-            b"allowRead",
-            b"modifyAllRecords",
-            b"viewAllRecords",
-            b"viewAllFields",
-            b"field",
-            b"readable",
-            b"editable",
-            b"recordType",
-            b"visible",
-            b"default",
-            b"license",
-            b"userLicense",
-            b"label",
-            b"custom",
-            b"hasActivationRequired",
-            b"permissionSets",
-            b"mutingPermissionSets",
-            b"profile",
-            b"requiredSessionLevel",
-        ];
-        for name in kept {
-            assert_eq!(kept_name(name), Some(name));
+        for (index, name) in KEPT.iter().enumerate() {
+            assert_eq!(kept_name(name), Some(KeptName(index as u8)));
+            assert_eq!(KeptName(index as u8).bytes(), *name);
+            // The same name with its last letter in the other case is not taken for it.
+            let mut other = name.to_vec();
+            *other.last_mut().unwrap() ^= 0x20;
+            assert_eq!(
+                kept_name(&other),
+                None,
+                "{}",
+                String::from_utf8_lossy(&other)
+            );
         }
+        // A bitmask records them.
+        assert!(KEPT.len() <= u32::BITS as usize);
         for other in [
             &b"layoutAssignments"[..],
             b"Name",
