@@ -1,10 +1,10 @@
 //! Findings: what a rule or pack reports, where, and how bad it is. Reporters only render these.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::registry::RuleId;
@@ -211,46 +211,42 @@ pub fn locate(
     if diagnostics.is_empty() || sources.is_empty() {
         return;
     }
-    let texts: HashMap<&Path, &str> = sources
+    // Keyed by the path's bytes: every location names a `FilePath` the workspace made, so the bytes
+    // are the sources' own, and hashing them is a fraction of hashing a `Path` by its components
+    // (which, over the thousands of files of a decomposed project, cost more than locating).
+    let texts: FxHashMap<&OsStr, &str> = sources
         .iter()
-        .map(|(file, source)| (file.fs.as_path(), source.text()))
+        .map(|(file, source)| (file.fs.as_os_str(), source.text()))
         .collect();
-    let mut trackers: HashMap<PathBuf, LineTracker<'_>> = HashMap::new();
-    let mut needing_excerpt: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    let mut trackers: FxHashMap<&OsStr, LineTracker<'_>> = FxHashMap::default();
+    let mut needing_excerpt: FxHashMap<&OsStr, Vec<usize>> = FxHashMap::default();
     for (index, diagnostic) in diagnostics.iter_mut().enumerate() {
         if excerpts
             && diagnostic.excerpt.is_none()
-            && texts.contains_key(diagnostic.location.path.fs.as_path())
+            && let Some((&path, _)) = texts.get_key_value(diagnostic.location.path.fs.as_os_str())
         {
-            needing_excerpt
-                .entry(diagnostic.location.path.fs.clone())
-                .or_default()
-                .push(index);
+            needing_excerpt.entry(path).or_default().push(index);
         }
         let related = diagnostic
             .related
             .iter_mut()
             .map(|related| &mut related.location);
         for location in std::iter::once(&mut diagnostic.location).chain(related) {
-            if location.span.line != 0 {
-                if location.end == (0, 0)
-                    && let Some(text) = texts.get(location.path.fs.as_path())
-                {
-                    // Located by the parser itself (a parse error): only the end is left.
-                    let tracker = trackers
-                        .entry(location.path.fs.clone())
-                        .or_insert_with(|| LineTracker::new(text));
-                    location.end = tracker.locate(location.span.end as usize);
-                }
+            let located = location.span.line != 0;
+            if located && location.end != (0, 0) {
                 continue;
             }
-            let path = location.path.fs.as_path();
-            let Some(text) = texts.get(path) else {
+            let Some((&path, &text)) = texts.get_key_value(location.path.fs.as_os_str()) else {
                 continue;
             };
             let tracker = trackers
-                .entry(path.to_path_buf())
+                .entry(path)
                 .or_insert_with(|| LineTracker::new(text));
+            if located {
+                // Located by the parser itself (a parse error): only the end is left.
+                location.end = tracker.locate(location.span.end as usize);
+                continue;
+            }
             let (line, column) = tracker.locate(location.span.start as usize);
             location.span.line = line;
             location.span.column = column;
@@ -259,15 +255,15 @@ pub fn locate(
     }
     // Each finding its own excerpt, so that what is shown of it does not depend on other findings.
     for (path, indices) in needing_excerpt {
-        let text = texts[path.as_path()];
+        let text = texts[path];
         let tracker = trackers
-            .entry(path.clone())
+            .entry(path)
             .or_insert_with(|| LineTracker::new(text));
         for index in indices {
             let diagnostic = &diagnostics[index];
             let spans = std::iter::once(&diagnostic.location)
                 .chain(diagnostic.related.iter().map(|related| &related.location))
-                .filter(|location| location.path.fs == path)
+                .filter(|location| location.path.fs.as_os_str() == path)
                 .map(|location| (location.span.start, location.span.end));
             let excerpt = Excerpt::around(&diagnostic.location.path.display, text, tracker, spans);
             diagnostics[index].excerpt = Some(Arc::new(excerpt));

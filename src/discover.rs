@@ -235,6 +235,10 @@ impl Filter {
 
     /// Whether an exclude glob matches `relative` itself (not its parents).
     fn glob_matches(&self, relative: &Path) -> bool {
+        // Matching builds a candidate from the path even for an empty set.
+        if self.by_path.is_empty() && self.by_name.is_empty() {
+            return false;
+        }
         self.by_path.is_match(relative)
             || relative
                 .file_name()
@@ -683,10 +687,17 @@ fn is_symlink_cycle(path: &Path) -> bool {
 /// The folder is a part of `path` (compare it as a path: it may keep a `.` or doubled separator).
 pub(crate) fn bundle_part(path: &Path) -> Option<&Path> {
     #[cfg(unix)]
-    if let Some(text) = path.to_str()
-        && crate::source::is_plain(text)
-    {
-        return bundle_part_plain(text).map(Path::new);
+    if let Some(text) = path.to_str() {
+        // Both ways below need a `-meta.xml` file below a `permissionsets` directory; most files
+        // of a project are neither, and this costs a fraction of checking the path's shape.
+        static PERMISSION_SETS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new("permissionsets"));
+        if !text.ends_with("-meta.xml") || PERMISSION_SETS.find(text.as_bytes()).is_none() {
+            return None;
+        }
+        if crate::source::is_plain(text) {
+            return bundle_part_plain(text).map(Path::new);
+        }
     }
     bundle_part_components(path)
 }
@@ -719,21 +730,22 @@ fn bundle_part_components(path: &Path) -> Option<&Path> {
 /// [`crate::source::is_plain`]), without parsing components again for every parent.
 #[cfg(unix)]
 fn bundle_part_plain(text: &str) -> Option<&str> {
-    let (dirs, file_name) = text.rsplit_once('/')?;
+    // Backward searches with memrchr: these paths are long and the generic `rfind` goes a
+    // character at a time.
+    let last_slash = |text: &str| memchr::memrchr(b'/', text.as_bytes());
+    let slash = last_slash(text)?;
+    let (dirs, file_name) = (&text[..slash], &text[slash + 1..]);
     // Most metadata files lie in no `permissionsets` directory at all.
-    if !file_name.ends_with("-meta.xml")
-        || !(dirs.starts_with("permissionsets/")
-            || memchr::memmem::find(dirs.as_bytes(), b"/permissionsets/").is_some())
-    {
+    if !file_name.ends_with("-meta.xml") {
         return None;
     }
     // `dirs[..end]` is the candidate folder, `dirs[..start]` the directory above it.
     let mut end = dirs.len();
     let mut direct = true;
     loop {
-        let start = dirs[..end].rfind('/')?;
+        let start = last_slash(&dirs[..end])?;
         let above = &dirs[..start];
-        let above_name = above.rfind('/').map_or(above, |slash| &above[slash + 1..]);
+        let above_name = last_slash(above).map_or(above, |slash| &above[slash + 1..]);
         if above_name == "permissionsets" {
             let bundle_name = &dirs[start + 1..end];
             let is_part = match MetadataKind::from_file_name(file_name) {
