@@ -72,7 +72,10 @@ pub fn scan(
     file: &Arc<FilePath>,
     index: FileIndex,
 ) -> (Vec<Suppression>, Vec<Diagnostic>) {
-    if memchr::memmem::find(text.as_bytes(), MARKER).is_none() {
+    // The searcher is built once: building it costs more than searching a small file.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MARKER));
+    if FINDER.find(text.as_bytes()).is_none() {
         return (Vec::new(), Vec::new());
     }
     let mut suppressions = Vec::new();
