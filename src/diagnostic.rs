@@ -11,7 +11,7 @@ use crate::registry::RuleId;
 pub use crate::registry::Severity;
 
 use crate::excerpt::Excerpt;
-use crate::source::{FilePath, LineTracker, SourceText, Span};
+use crate::source::{self, FilePath, LineTracker, SourceText, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -218,55 +218,76 @@ pub fn locate(
         .iter()
         .map(|(file, source)| (file.fs.as_os_str(), source.text()))
         .collect();
-    let mut trackers: FxHashMap<&OsStr, LineTracker<'_>> = FxHashMap::default();
+    // The places to locate, by file: (finding, location) with 0 the finding's own and 1.. its
+    // related ones. Located a file at a time, in one pass over it (`locate_all`).
+    let mut places: FxHashMap<&OsStr, Vec<(usize, usize)>> = FxHashMap::default();
     let mut needing_excerpt: FxHashMap<&OsStr, Vec<usize>> = FxHashMap::default();
-    for (index, diagnostic) in diagnostics.iter_mut().enumerate() {
+    for (index, diagnostic) in diagnostics.iter().enumerate() {
         if excerpts
             && diagnostic.excerpt.is_none()
             && let Some((&path, _)) = texts.get_key_value(diagnostic.location.path.fs.as_os_str())
         {
             needing_excerpt.entry(path).or_default().push(index);
         }
-        let related = diagnostic
-            .related
-            .iter_mut()
-            .map(|related| &mut related.location);
-        for location in std::iter::once(&mut diagnostic.location).chain(related) {
-            let located = location.span.line != 0;
-            if located && location.end != (0, 0) {
+        let related = diagnostic.related.iter().map(|related| &related.location);
+        for (which, location) in std::iter::once(&diagnostic.location)
+            .chain(related)
+            .enumerate()
+        {
+            // Located by the parser itself (a parse error) has its line; only the end may be left.
+            if location.span.line != 0 && location.end != (0, 0) {
                 continue;
             }
-            let Some((&path, &text)) = texts.get_key_value(location.path.fs.as_os_str()) else {
-                continue;
-            };
-            let tracker = trackers
-                .entry(path)
-                .or_insert_with(|| LineTracker::new(text));
-            if located {
-                // Located by the parser itself (a parse error): only the end is left.
-                location.end = tracker.locate(location.span.end as usize);
-                continue;
+            if let Some((&path, _)) = texts.get_key_value(location.path.fs.as_os_str()) {
+                places.entry(path).or_default().push((index, which));
             }
-            let (line, column) = tracker.locate(location.span.start as usize);
-            location.span.line = line;
-            location.span.column = column;
-            location.end = tracker.locate(location.span.end as usize);
+        }
+    }
+    for (path, slots) in places {
+        let offsets: Vec<usize> = slots
+            .iter()
+            .flat_map(|&(index, which)| {
+                let location = location_of(&diagnostics[index], which);
+                [location.span.start as usize, location.span.end as usize]
+            })
+            .collect();
+        let positions = source::locate_all(texts[path], &offsets);
+        for (&(index, which), position) in slots.iter().zip(positions.chunks_exact(2)) {
+            let location = location_of_mut(&mut diagnostics[index], which);
+            if location.span.line == 0 {
+                (location.span.line, location.span.column) = position[0];
+            }
+            location.end = position[1];
         }
     }
     // Each finding its own excerpt, so that what is shown of it does not depend on other findings.
     for (path, indices) in needing_excerpt {
         let text = texts[path];
-        let tracker = trackers
-            .entry(path)
-            .or_insert_with(|| LineTracker::new(text));
+        let mut tracker = LineTracker::new(text);
         for index in indices {
             let diagnostic = &diagnostics[index];
             let spans = std::iter::once(&diagnostic.location)
                 .chain(diagnostic.related.iter().map(|related| &related.location))
                 .filter(|location| location.path.fs.as_os_str() == path)
                 .map(|location| (location.span.start, location.span.end));
-            let excerpt = Excerpt::around(&diagnostic.location.path.display, text, tracker, spans);
+            let excerpt =
+                Excerpt::around(&diagnostic.location.path.display, text, &mut tracker, spans);
             diagnostics[index].excerpt = Some(Arc::new(excerpt));
         }
+    }
+}
+
+/// A finding's own location (0) or one of its related locations (1..).
+fn location_of(diagnostic: &Diagnostic, which: usize) -> &Location {
+    match which {
+        0 => &diagnostic.location,
+        _ => &diagnostic.related[which - 1].location,
+    }
+}
+
+fn location_of_mut(diagnostic: &mut Diagnostic, which: usize) -> &mut Location {
+    match which {
+        0 => &mut diagnostic.location,
+        _ => &mut diagnostic.related[which - 1].location,
     }
 }

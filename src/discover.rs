@@ -876,12 +876,12 @@ impl Collector {
             singles.sort_by(|a, b| a.0.cmp(&b.0));
             singles.dedup_by(|a, b| a.0 == b.0);
         }
-        if !in_order
-            && !(bundles.is_sorted_by(|a, b| a.0 < b.0)
+        let bundles_in_order = in_order
+            || bundles.is_sorted_by(|a, b| a.0 < b.0)
                 && bundles
                     .iter()
-                    .all(|(_, parts)| parts.is_sorted_by(|a, b| a < b)))
-        {
+                    .all(|(_, parts)| parts.is_sorted_by(|a, b| a < b));
+        if !bundles_in_order {
             let mut merged: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
             for (bundle, parts) in bundles {
                 merged.entry(bundle).or_default().extend(parts);

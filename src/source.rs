@@ -232,6 +232,64 @@ impl<'a> LineTracker<'a> {
     }
 }
 
+/// Line and column (as [`LineTracker::locate`] gives them) of each of `offsets`, in their order.
+///
+/// For a few places in a large file (the findings of a run): the offsets are visited in increasing
+/// order and only the line breaks between one and the next are counted, in a pass the compiler
+/// vectorises, where a tracker records the start of every line. Text with carriage returns, where
+/// a lone `\r` also ends a line, is left to the tracker.
+pub fn locate_all(text: &str, offsets: &[usize]) -> Vec<(u32, u32)> {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'\r', bytes).is_some() {
+        let mut tracker = LineTracker::new(text);
+        return offsets
+            .iter()
+            .map(|&offset| tracker.locate(offset))
+            .collect();
+    }
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&index| offsets[index]);
+    let mut located = vec![(1, 1); offsets.len()];
+    // The last offset visited, its line and its column.
+    let (mut at, mut line, mut column) = (0usize, 1u32, 1u32);
+    for index in order {
+        let offset = offsets[index].min(bytes.len());
+        let gap = &bytes[at..offset];
+        let breaks = count_line_feeds(gap);
+        if breaks > 0 {
+            line += breaks;
+            let line_start = at + memchr::memrchr(b'\n', gap).map_or(0, |last| last + 1);
+            column = 1 + count_chars(&bytes[line_start..offset]);
+        } else {
+            // Same line: count on from the last offset, so many places on one long line cost
+            // the line once.
+            column += count_chars(gap);
+        }
+        at = offset;
+        located[index] = (line, column);
+    }
+    located
+}
+
+/// The number of `\n` in `bytes`. Counted in blocks small enough for a byte-wide count, which the
+/// compiler turns into vector comparisons: counting into a `usize` byte by byte is not vectorised.
+fn count_line_feeds(bytes: &[u8]) -> u32 {
+    const BLOCK: usize = 64;
+    let count = |block: &[u8]| -> u32 {
+        u32::from(
+            block
+                .iter()
+                .fold(0u8, |count, &byte| count + u8::from(byte == b'\n')),
+        )
+    };
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    let mut total = 0;
+    for block in blocks.by_ref() {
+        total += count(block);
+    }
+    total + count(blocks.remainder())
+}
+
 fn count_chars(bytes: &[u8]) -> u32 {
     // UTF-8 continuation bytes are 0b10xx_xxxx; every other byte starts a character.
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32
@@ -252,6 +310,29 @@ mod tests {
         assert_eq!(tracker.locate(7), (3, 1));
         assert_eq!(tracker.locate(10), (4, 1));
         assert_eq!(tracker.locate(11), (4, 2));
+    }
+
+    #[test]
+    fn locate_all_agrees_with_the_tracker() {
+        let texts = [
+            String::new(),
+            "ab\ncd\n\nef".to_string(),
+            "é<a>\n  ü\tx\n\n".repeat(40),
+            "x".repeat(100) + "\n" + &"é".repeat(70) + "\nend",
+            "ab\r\ncd\ref\n".repeat(5),
+        ];
+        for text in &texts {
+            let mut tracker = LineTracker::new(text);
+            // Every offset, in a shuffled order with repeats and offsets past the end.
+            let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
+            offsets.reverse();
+            offsets.extend((0..text.len()).step_by(3));
+            let expected: Vec<(u32, u32)> = offsets
+                .iter()
+                .map(|&offset| tracker.locate(offset))
+                .collect();
+            assert_eq!(locate_all(text, &offsets), expected, "{text:?}");
+        }
     }
 
     #[test]
