@@ -164,7 +164,16 @@ pub fn check(
         context,
     };
     let union = Access::of(holdings, |_, _| true);
-    let profile_only = Access::of(holdings, |_, member| member.role == Role::Profile);
+    // What the profile alone grants, for packs that read grants there. Each is a map of every
+    // entry (hundreds of thousands on an admin profile): built only when it differs from the union.
+    let only_profile = scope.on_profile()
+        && holdings
+            .members
+            .iter()
+            .any(|member| member.role != Role::Profile);
+    let profile_access =
+        only_profile.then(|| Access::of(holdings, |_, member| member.role == Role::Profile));
+    let profile_only = profile_access.as_ref().unwrap_or(&union);
     let requirements: Vec<&Requirement> = pack
         .file
         .requirements
@@ -177,7 +186,7 @@ pub fn check(
     unset_options(&scope, &requirements, &mut out);
     for requirement in &requirements {
         let evaluation = if scope.on_profile() && requirement.kind.about_grants() {
-            let on_profile = evaluate(requirement, &scope, &profile_only);
+            let on_profile = evaluate(requirement, &scope, profile_only);
             let anywhere = evaluate(requirement, &scope, &union);
             relocate_to_profile(&scope, on_profile, &anywhere)
         } else {
