@@ -215,34 +215,36 @@ impl Filter {
     /// takes the nearest match (the entry's own, else its directory's); an exclude glob that matches
     /// the entry or any parent excludes it.
     fn is_excluded_below(&self, path: &Path, is_dir: bool, below: Below) -> bool {
-        if !self.has_forceignore && !self.has_globs() {
-            // Only the built-in patterns, which judge the entry's own name: no need to cut the
-            // path below the root component by component for each entry of the walk.
-            return is_built_in_ignore(path) || below.ignored;
-        }
-        let Ok(relative) = path.strip_prefix(&self.root) else {
-            return false;
-        };
-        if below.by_glob || self.glob_matches(relative) {
+        if below.by_glob {
             return true;
         }
-        if !self.has_forceignore {
-            // Only the built-in patterns, which the regular expressions of the matcher cost
-            // thousands of instructions an entry to decide.
-            return is_built_in_ignore(relative) || below.ignored;
+        // The path is cut below the root (component by component, for every entry of a walk)
+        // only for the exclude globs and the project's `.forceignore`, which need it.
+        if self.has_globs() || self.has_forceignore {
+            let Ok(relative) = path.strip_prefix(&self.root) else {
+                return false;
+            };
+            if self.glob_matches(relative) {
+                return true;
+            }
+            if self.has_forceignore {
+                return match self.forceignore.matched(relative, is_dir) {
+                    Match::Ignore(_) => true,
+                    Match::Whitelist(_) => false,
+                    Match::None => below.ignored,
+                };
+            }
         }
-        match self.forceignore.matched(relative, is_dir) {
-            Match::Ignore(_) => true,
-            Match::Whitelist(_) => false,
-            Match::None => below.ignored,
-        }
+        // Only the built-in patterns, which judge the entry's own name, and which the regular
+        // expressions of the matcher cost thousands of instructions an entry to decide.
+        is_built_in_ignore(path) || below.ignored
     }
 
-    /// Whether an exclude glob matches `relative` itself (not its parents).
     fn has_globs(&self) -> bool {
         !(self.by_path.is_empty() && self.by_name.is_empty())
     }
 
+    /// Whether an exclude glob matches `relative` itself (not its parents).
     fn glob_matches(&self, relative: &Path) -> bool {
         // Matching builds a candidate from the path even for an empty set.
         if !self.has_globs() {
@@ -967,6 +969,17 @@ mod tests {
         }
     }
 
+    /// A project whose one package directory is `force-app`.
+    fn force_app_project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("sfdx-project.json"),
+            r#"{"packageDirectories":[{"path":"force-app"}]}"#,
+        )
+        .unwrap();
+        dir
+    }
+
     fn touch(path: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, "<x/>").unwrap();
@@ -976,13 +989,8 @@ mod tests {
     /// out the same as that walk: sorted, each file once, a decomposed set's main file first.
     #[test]
     fn units_of_overlapping_paths_in_any_order_are_those_of_one_walk() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = force_app_project();
         let root = dir.path();
-        std::fs::write(
-            root.join("sfdx-project.json"),
-            r#"{"packageDirectories":[{"path":"force-app"}]}"#,
-        )
-        .unwrap();
         let sets = root.join("force-app/permissionsets");
         touch(&sets.join("B.permissionset-meta.xml"));
         touch(&sets.join("a-b.permissionset-meta.xml"));
@@ -1045,13 +1053,8 @@ mod tests {
 
     #[test]
     fn finds_metadata_in_package_directories_only() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = force_app_project();
         let root = dir.path();
-        std::fs::write(
-            root.join("sfdx-project.json"),
-            r#"{"packageDirectories":[{"path":"force-app"}]}"#,
-        )
-        .unwrap();
         touch(&root.join("force-app/main/default/profiles/Admin.profile-meta.xml"));
         touch(&root.join("force-app/main/default/permissionsets/A.permissionset-meta.xml"));
         touch(&root.join("force-app/main/default/classes/A.cls-meta.xml"));

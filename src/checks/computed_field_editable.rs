@@ -1,8 +1,7 @@
 //! `computed-field-editable`: `editable` true on a field whose value Salesforce computes (a formula,
 //! a roll-up summary, an auto-number): no one can edit it, and the deploy is refused.
 
-use super::{Context, Rule, describe, finding, granting};
-use crate::definitions::Presence;
+use super::{Context, Rule, defined_fields, describe, finding, granting};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Change, Fix, Safety};
 use crate::model::Component;
@@ -25,16 +24,13 @@ impl Rule for ComputedFieldEditable {
         let Some(container) = granting(component) else {
             return;
         };
-        for entry in &container.grants.field_permissions {
-            if !entry.editable {
-                continue;
-            }
-            let Some((object, field)) = entry.field.value.split_once('.') else {
-                continue;
-            };
-            let Presence::Defined(definition) = context.definitions.field(object, field) else {
-                continue;
-            };
+        // Only editable entries: the definition is looked up for them alone.
+        let editable = container
+            .grants
+            .field_permissions
+            .iter()
+            .filter(|e| e.editable);
+        for (entry, definition) in defined_fields(editable, context.definitions) {
             // A required field is `required-field-permission`'s: the whole entry goes.
             if definition.required || definition.is_master_detail() {
                 continue;

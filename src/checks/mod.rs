@@ -22,9 +22,10 @@ mod unknown_user_permission;
 mod view_all_data;
 
 use crate::catalog::Catalog;
-use crate::definitions::Definitions;
+use crate::definitions::{Definitions, Presence};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::model::{Component, MetadataKind, PermissionContainer};
+use crate::model::definition::FieldDefinition;
+use crate::model::{Component, FieldPermission, MetadataKind, PermissionContainer};
 use crate::registry::RuleId;
 use crate::source::Span;
 
@@ -113,6 +114,21 @@ pub(crate) fn granting(component: &Component) -> Option<&PermissionContainer> {
     component
         .permissions()
         .filter(|container| container.kind != MetadataKind::MutingPermissionSet)
+}
+
+/// The field entries of `entries` whose field the project defines, each with its definition: what
+/// the rules that compare field permissions with field definitions read.
+pub(crate) fn defined_fields<'c>(
+    entries: impl Iterator<Item = &'c FieldPermission>,
+    definitions: &'c Definitions,
+) -> impl Iterator<Item = (&'c FieldPermission, &'c FieldDefinition)> {
+    entries.filter_map(|entry| {
+        let (object, field) = entry.field.value.split_once('.')?;
+        match definitions.field(object, field) {
+            Presence::Defined(definition) => Some((entry, definition)),
+            _ => None,
+        }
+    })
 }
 
 /// `profile Admin`, `permission set Sales`.

@@ -2,8 +2,7 @@
 //! field is required (or the master-detail field of a detail object): Salesforce refuses the
 //! deploy with "You cannot deploy to a required field".
 
-use super::{Context, Rule, describe, finding, granting};
-use crate::definitions::Presence;
+use super::{Context, Rule, defined_fields, describe, finding, granting};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Change, Fix, Safety};
 use crate::model::Component;
@@ -26,13 +25,8 @@ impl Rule for RequiredFieldPermission {
         let Some(container) = granting(component) else {
             return;
         };
-        for entry in &container.grants.field_permissions {
-            let Some((object, field)) = entry.field.value.split_once('.') else {
-                continue;
-            };
-            let Presence::Defined(definition) = context.definitions.field(object, field) else {
-                continue;
-            };
+        let entries = container.grants.field_permissions.iter();
+        for (entry, definition) in defined_fields(entries, context.definitions) {
             let what = if definition.is_master_detail() {
                 "the master-detail field"
             } else if definition.required {

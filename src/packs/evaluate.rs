@@ -166,13 +166,13 @@ pub fn check(
     let union = Access::of(holdings, |_, _| true);
     // What the profile alone grants, for packs that read grants there. Each is a map of every
     // entry (hundreds of thousands on an admin profile): built only when it differs from the union.
-    let only_profile = scope.on_profile()
+    let profile_differs = scope.on_profile()
         && holdings
             .members
             .iter()
             .any(|member| member.role != Role::Profile);
     let profile_access =
-        only_profile.then(|| Access::of(holdings, |_, member| member.role == Role::Profile));
+        profile_differs.then(|| Access::of(holdings, |_, member| member.role == Role::Profile));
     let profile_only = profile_access.as_ref().unwrap_or(&union);
     let requirements: Vec<&Requirement> = pack
         .file
