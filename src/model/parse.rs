@@ -112,22 +112,29 @@ fn is_xml_char(c: char) -> bool {
 
 /// The offset of the first C0 control character other than tab, line feed and carriage return.
 ///
-/// Checked a block at a time without an early exit inside the block, so the compiler vectorises it:
-/// a byte-by-byte search cost as much as tokenizing the file.
+/// Checked in blocks of a fixed length, with the tests combined without short-circuits into one
+/// byte-wide OR and no early exit inside a block, so that the compiler vectorises it: a
+/// byte-by-byte search cost as much as tokenizing the file.
 fn first_control_character(bytes: &[u8]) -> Option<usize> {
-    let is_control = |b: u8| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r';
+    // Below 0x20 but neither tab nor carriage return (the two differ only in bit 2) nor line feed.
+    let is_control = |b: u8| (b & 0xE0 == 0) & (b & !0x04 != b'\t') & (b != b'\n');
     const BLOCK: usize = 64;
     let mut offset = 0;
-    for block in bytes.chunks(BLOCK) {
-        if block.iter().fold(false, |any, &b| any | is_control(b)) {
-            return block
-                .iter()
-                .position(|&b| is_control(b))
-                .map(|at| offset + at);
+    for block in bytes.chunks_exact(BLOCK) {
+        if block
+            .iter()
+            .fold(0u8, |any, &b| any | u8::from(is_control(b)))
+            != 0
+        {
+            break;
         }
-        offset += block.len();
+        offset += BLOCK;
     }
-    None
+    // The block holding the first control character, or the tail shorter than a block.
+    bytes[offset..]
+        .iter()
+        .position(|&b| is_control(b))
+        .map(|at| offset + at)
 }
 
 /// Parses `text` (see [`decode`]) as the metadata `expect` names.
@@ -1564,6 +1571,35 @@ mod tests {
         let error = decode("<a>\u{c}</a>".as_bytes(), 0).unwrap_err();
         assert_eq!(error.message, "character U+000C is not allowed in XML");
         assert!(decode(b"<a>\t\r\n</a>", 0).is_ok());
+    }
+
+    #[test]
+    fn the_block_scan_finds_the_first_control_character_wherever_it_is() {
+        let naive = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        };
+        // Every byte value, at every place of a block, before, across and after block edges.
+        for len in [0, 1, 63, 64, 65, 127, 128, 130, 200] {
+            let clean: Vec<u8> = (0..len).map(|i| b"ab\t\n\r <>x"[i % 9]).collect();
+            assert_eq!(first_control_character(&clean), None);
+            for at in 0..len {
+                for byte in 0..=u8::MAX {
+                    let mut bytes = clean.clone();
+                    bytes[at] = byte;
+                    // A second control character later must not be the one reported.
+                    if at + 1 < len {
+                        bytes[len - 1] = 0;
+                    }
+                    assert_eq!(
+                        first_control_character(&bytes),
+                        naive(&bytes),
+                        "{len} {at} {byte}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
