@@ -401,14 +401,13 @@ impl<'a> Definitions<'a> {
             .read(path)
             .map_err(|message| (None, message))
             .and_then(|bytes| {
-                let text = parse::decode(&bytes, 0).map_err(|error| {
+                let source = parse::decode(bytes, 0).map_err(|error| {
                     let line = (error.span.line > 0).then_some(error.span.line as usize);
                     (line, error.message)
                 })?;
-                let value =
-                    parse(text).map_err(|error| (Some(error.line as usize), error.message))?;
-                let start = bytes.len() - text.len();
-                Ok((value, SourceText::new(bytes, start)))
+                let value = parse(source.text())
+                    .map_err(|error| (Some(error.line as usize), error.message))?;
+                Ok((value, source))
             });
         match result {
             Ok(value) => Some(value),

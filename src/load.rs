@@ -49,13 +49,21 @@ pub fn load(unit: &Unit, files: &dyn FileSet) -> LoadedUnit {
         };
         // The text of a file that decodes is kept even if it does not parse, so that its
         // invalid-xml finding shows the source; but only when it is permission metadata at all.
-        let mut decoded = false;
-        let parsed = parse::decode(&bytes, index).and_then(|text| {
-            decoded = true;
-            let parsed = parse::parse(text, index, expect)?;
-            let (suppressions, problems) = suppress::scan(text, file, index);
-            loaded.suppressions.extend(suppressions);
-            loaded.diagnostics.extend(problems);
+        let mut kept = None;
+        let parsed = parse::decode(bytes, index).and_then(|source| {
+            let parsed = parse::parse_source(&source, index, expect);
+            let in_metadata = parsed
+                .as_ref()
+                .map_or_else(|error| error.in_metadata, |_| true);
+            if in_metadata {
+                kept = Some(source);
+            }
+            let parsed = parsed?;
+            if let Some(source) = &kept {
+                let (suppressions, problems) = suppress::scan(source.text(), file, index);
+                loaded.suppressions.extend(suppressions);
+                loaded.diagnostics.extend(problems);
+            }
             Ok(parsed)
         });
         match parsed {
@@ -74,20 +82,10 @@ pub fn load(unit: &Unit, files: &dyn FileSet) -> LoadedUnit {
                     Some(other) => other,
                 });
             }
-            Err(error) => {
-                decoded &= error.in_metadata;
-                loaded.diagnostics.push(invalid_xml(file, error));
-            }
+            Err(error) => loaded.diagnostics.push(invalid_xml(file, error)),
         }
-        if decoded {
-            let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                3
-            } else {
-                0
-            };
-            loaded
-                .sources
-                .push((Arc::clone(file), SourceText::new(bytes, start)));
+        if let Some(source) = kept {
+            loaded.sources.push((Arc::clone(file), source));
         }
     }
     if let Some((root, body)) = merged {

@@ -399,21 +399,30 @@ mod tests {
     }
 }
 
-/// The bytes of a file as read, kept while findings into it may still need locating.
+/// The decoded text of a file, shared by the names of its model (see `model::Name`) and kept while
+/// findings into it may still need locating.
 #[derive(Debug, Clone)]
 pub struct SourceText {
-    bytes: Vec<u8>,
+    text: Arc<String>,
     /// Where the text starts (after a byte order mark): span offsets count from here.
     start: usize,
 }
 
 impl SourceText {
-    pub fn new(bytes: Vec<u8>, start: usize) -> Self {
-        Self { bytes, start }
+    /// `text` from `start` on, `start` being a character boundary (0, or 3 after a byte order mark).
+    pub fn new(text: String, start: usize) -> Self {
+        Self {
+            text: Arc::new(text),
+            start,
+        }
     }
 
-    /// The decoded text; the bytes were validated when the file was parsed.
     pub fn text(&self) -> &str {
-        std::str::from_utf8(&self.bytes[self.start.min(self.bytes.len())..]).unwrap_or_default()
+        self.text.get(self.start..).unwrap_or_default()
+    }
+
+    /// The whole text, byte order mark included, and where [`text`](Self::text) starts in it.
+    pub fn shared(&self) -> (&Arc<String>, usize) {
+        (&self.text, self.start)
     }
 }

@@ -20,13 +20,14 @@ use sflint::model::{Body, Component, MetadataKind};
 use sflint::source::{FilePath, LineTracker, Span};
 
 fuzz_target!(|data: &[u8]| {
-    let text = match parse::decode(data, 0) {
-        Ok(text) => text,
+    let source = match parse::decode(data.to_vec(), 0) {
+        Ok(source) => source,
         Err(error) => {
             assert!(error.span.start <= error.span.end && error.span.end as usize <= data.len());
             return;
         }
     };
+    let text = source.text();
     let mut positions = Positions::new(text);
     let file = Arc::new(FilePath {
         display: "fuzz.permissionset-meta.xml".into(),
@@ -62,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
         .map(|kind| (kind, Expect::Component(kind)))
         .chain([(MetadataKind::PermissionSet, Expect::DecomposedPart)]);
     for (kind, expect) in expectations {
-        let parsed = match parse::parse(text, 0, expect) {
+        let parsed = match parse::parse_source(&source, 0, expect) {
             Ok(parsed) => parsed,
             Err(error) => {
                 positions.check(error.span, &error.message);

@@ -104,7 +104,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = String::from_utf8(source) else {
         return;
     };
-    let sources = vec![(Arc::clone(&file), SourceText::new(text.into_bytes(), 0))];
+    let sources = vec![(Arc::clone(&file), SourceText::new(text, 0))];
     diagnostic::locate(&mut findings, &sources, true);
     let report = Report {
         diagnostics: findings,

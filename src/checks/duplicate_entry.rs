@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 use super::{Context, Rule, describe, finding};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::fix::{Change, Fix, KeepDuplicate, Safety};
-use crate::model::{Component, ObjectFlag};
+use crate::model::{Component, Name, ObjectFlag};
 use crate::registry::RuleId;
 use crate::source::{Span, Spanned};
 
@@ -24,7 +24,7 @@ impl Rule for DuplicateEntry {
         };
         let grants = &container.grants;
         let keep = context.keep_duplicate;
-        fn key(key: &Spanned<String>) -> (&str, Span) {
+        fn key(key: &Spanned<Name>) -> (&str, Span) {
             (key.value.as_str(), key.span)
         }
         report_repeats(
@@ -156,7 +156,7 @@ fn report_repeats<'a>(
 
 /// One entry as the rule compares them: its key, and the flags it grants.
 struct Entry<'a> {
-    key: &'a Spanned<String>,
+    key: &'a Spanned<Name>,
     /// Flags a merge may widen.
     flags: Vec<(&'static str, bool)>,
     /// Flags that tell entries apart but are never merged.
@@ -164,7 +164,7 @@ struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    fn new(key: &'a Spanned<String>, flags: Vec<(&'static str, bool)>) -> Entry<'a> {
+    fn new(key: &'a Spanned<Name>, flags: Vec<(&'static str, bool)>) -> Entry<'a> {
         Entry {
             key,
             flags,

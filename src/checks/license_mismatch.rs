@@ -69,7 +69,7 @@ impl Rule for LicenseMismatch {
             let Some(limit) = limits
                 .objects
                 .iter()
-                .find(|l| l.object == entry.object.value)
+                .find(|l| entry.object.value == l.object)
             else {
                 continue;
             };

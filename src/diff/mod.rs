@@ -348,7 +348,7 @@ impl Effective {
                         .filter_map(|member| member.component.permissions())
                         .flat_map(|container| &container.grants.access)
                         .filter(|grant| grant.granted)
-                        .map(|grant| (OtherKind::of(grant.kind), grant.name.value.clone())),
+                        .map(|grant| (OtherKind::of(grant.kind), grant.name.value.to_string())),
                 )
                 .collect(),
         }

@@ -6,12 +6,15 @@
 
 pub mod access;
 pub mod definition;
+pub mod name;
 pub mod names;
 pub mod oauth;
 pub mod parse;
 pub mod user;
 
 use std::sync::Arc;
+
+pub use name::Name;
 
 use crate::source::{FilePath, Span, Spanned};
 
@@ -221,7 +224,7 @@ impl ObjectAccess {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserPermission {
-    pub name: Spanned<String>,
+    pub name: Spanned<Name>,
     pub enabled: bool,
     /// The whole `<userPermissions>` element.
     pub span: Span,
@@ -229,7 +232,7 @@ pub struct UserPermission {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectPermission {
-    pub object: Spanned<String>,
+    pub object: Spanned<Name>,
     pub access: ObjectAccess,
     /// Where each flag that is `true` was written, indexed by `ObjectFlag as usize`.
     pub flag_spans: [Option<Span>; 7],
@@ -245,7 +248,7 @@ impl ObjectPermission {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldPermission {
     /// `Object.Field`.
-    pub field: Spanned<String>,
+    pub field: Spanned<Name>,
     pub readable: bool,
     pub editable: bool,
     pub editable_span: Option<Span>,
@@ -265,7 +268,7 @@ impl FieldPermission {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordTypeVisibility {
     /// `Object.DeveloperName`.
-    pub record_type: Spanned<String>,
+    pub record_type: Spanned<Name>,
     pub visible: bool,
     pub default: bool,
     pub span: Span,
@@ -342,7 +345,7 @@ impl AccessKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessGrant {
     pub kind: AccessKind,
-    pub name: Spanned<String>,
+    pub name: Spanned<Name>,
     pub granted: bool,
     /// A profile's application visibility only: where `<default>true</default>` was written, the
     /// app users of the profile land in.
@@ -399,12 +402,13 @@ impl Grants {
 /// writes sorted by key: the span of the first entry that sorts after it (the new one goes before
 /// it), else of the last entry (the new one goes after it); `None` when there is no entry at all.
 pub fn insertion_point<'k>(
-    entries: impl IntoIterator<Item = (&'k str, Span)>,
+    entries: impl IntoIterator<Item = (&'k [u8], Span)>,
     key: &str,
 ) -> Option<Span> {
     let mut last = None;
+    // Bytes order as the text does.
     for (entry_key, span) in entries {
-        if entry_key > key {
+        if entry_key > key.as_bytes() {
             return Some(span);
         }
         last = Some(span);

@@ -7,16 +7,17 @@
 //! boolean that says `yes`, an entry without its key) still yields its model plus [`ParseIssue`]s.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{
-    AccessGrant, AccessKind, Body, FieldPermission, MetadataKind, ObjectAccess, ObjectFlag,
+    AccessGrant, AccessKind, Body, FieldPermission, MetadataKind, Name, ObjectAccess, ObjectFlag,
     ObjectPermission, PermissionContainer, PermissionSetGroup, RecordTypeVisibility,
     UserPermission,
 };
-use crate::source::{FileIndex, LineTracker, Span, Spanned};
+use crate::source::{FileIndex, LineTracker, SourceText, Span, Spanned};
 
 /// What the caller expects the file to hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +51,10 @@ pub struct Parsed {
     pub issues: Vec<ParseIssue>,
 }
 
-/// Turns raw file bytes into text: strips a UTF-8 byte order mark, refuses UTF-16 and invalid UTF-8
-/// with a positioned error. Offsets in every span are relative to the returned text.
-pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
+/// Turns raw file bytes into text: keeps a UTF-8 byte order mark out of the text, refuses UTF-16
+/// and invalid UTF-8 with a positioned error. Offsets in every span are relative to the text
+/// (after the byte order mark).
+pub fn decode(bytes: Vec<u8>, file: FileIndex) -> Result<SourceText, ParseError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(ParseError {
             message: "file is encoded in UTF-16; Salesforce metadata files must be UTF-8".into(),
@@ -66,21 +68,29 @@ pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
             in_metadata: false,
         });
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|error| {
-        let valid = error.valid_up_to();
+    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let bytes = error.as_bytes();
+        let valid = error.utf8_error().valid_up_to();
         // The prefix up to `valid` is UTF-8 by definition, so it can be located.
-        let text = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let text = std::str::from_utf8(&bytes[start.min(valid)..valid]).unwrap_or_default();
         let mut tracker = LineTracker::new(text);
+        let at = valid.saturating_sub(start);
         ParseError {
             message: format!(
                 "file is not valid UTF-8 (invalid byte 0x{:02X})",
                 bytes[valid]
             ),
-            span: tracker.span(file, valid, valid + 1),
+            span: tracker.span(file, at, at + 1),
             in_metadata: false,
         }
     })?;
+    let source = SourceText::new(text, start);
+    let text = source.text();
     // NUL and the other C0 controls are valid UTF-8 but not XML characters, and quick-xml does not
     // check: without this a UTF-16 file without a byte order mark, or a stray NUL, passed as
     // metadata (or echoed NULs into element names) although Salesforce rejects the file.
@@ -101,7 +111,7 @@ pub fn decode(bytes: &[u8], file: FileIndex) -> Result<&str, ParseError> {
             in_metadata: false,
         });
     }
-    Ok(text)
+    Ok(source)
 }
 
 /// XML 1.0's `Char`: tab, line feed, carriage return, and everything from U+0020 but the surrogates
@@ -137,9 +147,19 @@ fn first_control_character(bytes: &[u8]) -> Option<usize> {
         .map(|at| offset + at)
 }
 
-/// Parses `text` (see [`decode`]) as the metadata `expect` names.
+/// Parses a decoded file (see [`decode`]) as the metadata `expect` names. The model's names share
+/// the file's text.
+pub fn parse_source(
+    source: &SourceText,
+    file: FileIndex,
+    expect: Expect,
+) -> Result<Parsed, ParseError> {
+    Parser::new(source, file).run(expect)
+}
+
+/// Parses `text` as the metadata `expect` names, from a copy of it.
 pub fn parse(text: &str, file: FileIndex, expect: Expect) -> Result<Parsed, ParseError> {
-    Parser::new(text, file).run(expect)
+    parse_source(&SourceText::new(text.to_string(), 0), file, expect)
 }
 
 /// The longest value read into the model: API names are at most 80 characters, labels 255, and
@@ -150,29 +170,29 @@ const MAX_VALUE_BYTES: usize = 1024;
 enum Entry {
     None,
     UserPermission {
-        name: Option<Spanned<String>>,
+        name: Option<Spanned<Name>>,
         enabled: bool,
     },
     ObjectPermission {
-        object: Option<Spanned<String>>,
+        object: Option<Spanned<Name>>,
         access: ObjectAccess,
         flag_spans: [Option<Span>; 7],
     },
     FieldPermission {
-        field: Option<Spanned<String>>,
+        field: Option<Spanned<Name>>,
         readable: bool,
         editable: bool,
         editable_span: Option<Span>,
     },
     RecordTypeVisibility {
-        record_type: Option<Spanned<String>>,
+        record_type: Option<Spanned<Name>>,
         visible: bool,
         default: bool,
     },
     /// An app, tab, Apex class or page, custom permission, flow, ... entry.
     Access {
         kind: AccessKind,
-        name: Option<Spanned<String>>,
+        name: Option<Spanned<Name>>,
         granted: bool,
         default: Option<Span>,
     },
@@ -292,6 +312,9 @@ struct Mark {
 struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     text: &'a str,
+    /// The text's allocation, which names share, and where `text` starts in it.
+    shared: &'a Arc<String>,
+    shared_start: usize,
     file: FileIndex,
     /// Built only when a problem must be located: the model's spans are located later, and only
     /// those a finding points at (see `source::resolve`).
@@ -327,7 +350,9 @@ const IGNORED_PART_ROOTS: [&[u8]; 13] = [
 ];
 
 impl<'a> Parser<'a> {
-    fn new(text: &'a str, file: FileIndex) -> Self {
+    fn new(source: &'a SourceText, file: FileIndex) -> Self {
+        let text = source.text();
+        let (shared, shared_start) = source.shared();
         let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.check_end_names = true;
@@ -336,10 +361,25 @@ impl<'a> Parser<'a> {
         Self {
             reader,
             text,
+            shared,
+            shared_start,
             file,
             tracker: None,
             issues: Vec::new(),
             in_metadata: false,
+        }
+    }
+
+    /// An entry's key: `value` trimmed, as a range of the file's text when it is one (the usual
+    /// case), else copied.
+    fn name(&self, value: &str) -> Name {
+        let value = value.trim();
+        let offset = (value.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        if offset <= self.text.len() && value.len() <= self.text.len() - offset {
+            let start = self.shared_start + offset;
+            Name::within(self.shared, start, start + value.len())
+        } else {
+            Name::from(value)
         }
     }
 
@@ -889,10 +929,9 @@ impl<'a> Parser<'a> {
             return;
         }
         let span = self.span_from(mark, end);
-        let text = || Spanned::new(value.trim().to_string(), span);
         match entry {
             Entry::UserPermission { name: key, enabled } => match name {
-                b"name" => *key = Some(text()),
+                b"name" => *key = Some(Spanned::new(self.name(value), span)),
                 b"enabled" => *enabled = self.boolean(name, value, mark, end),
                 _ => {}
             },
@@ -902,7 +941,7 @@ impl<'a> Parser<'a> {
                 flag_spans,
             } => {
                 if name == b"object" {
-                    *object = Some(text());
+                    *object = Some(Spanned::new(self.name(value), span));
                 } else if let Some(flag) = ObjectFlag::from_element_bytes(name)
                     && self.boolean(name, value, mark, end)
                 {
@@ -916,7 +955,7 @@ impl<'a> Parser<'a> {
                 editable,
                 editable_span,
             } => match name {
-                b"field" => *field = Some(text()),
+                b"field" => *field = Some(Spanned::new(self.name(value), span)),
                 b"readable" => *readable = self.boolean(name, value, mark, end),
                 b"editable" => {
                     *editable = self.boolean(name, value, mark, end);
@@ -929,7 +968,7 @@ impl<'a> Parser<'a> {
                 visible,
                 default,
             } => match name {
-                b"recordType" => *record_type = Some(text()),
+                b"recordType" => *record_type = Some(Spanned::new(self.name(value), span)),
                 b"visible" => *visible = self.boolean(name, value, mark, end),
                 b"default" => *default = self.boolean(name, value, mark, end),
                 _ => {}
@@ -942,7 +981,7 @@ impl<'a> Parser<'a> {
             } => {
                 let (_, key_field, grant_field) = kind.fields();
                 if name == key_field.as_bytes() {
-                    *key = Some(text());
+                    *key = Some(Spanned::new(self.name(value), span));
                 } else if name == grant_field.as_bytes() {
                     *granted = kind.grants(value.trim());
                 } else if *kind == AccessKind::Application
@@ -1305,8 +1344,15 @@ mod tests {
     #[test]
     fn handles_prefixes_entities_comments_and_split_tags() {
         let text = "\u{feff}<md:Profile xmlns:md=\"urn:x\"><!-- c --><md:userLicense>Salesforce &amp; Co&#46;</md:userLicense><md:custom\n>TRUE</md:custom><md:fieldPermissions><md:editable>false</md:editable><md:field><![CDATA[Account.Name]]></md:field><md:readable>true</md:readable></md:fieldPermissions></md:Profile>";
-        let text = decode(text.as_bytes(), 0).unwrap();
-        let profile = permissions(text, MetadataKind::Profile);
+        let source = decode(text.as_bytes().to_vec(), 0).unwrap();
+        // The names share the decoded text, which starts after the byte order mark.
+        let Body::Permissions(profile) =
+            parse_source(&source, 0, Expect::Component(MetadataKind::Profile))
+                .unwrap()
+                .body
+        else {
+            panic!("expected permissions");
+        };
         assert_eq!(profile.license.unwrap().value, "Salesforce & Co.");
         assert!(profile.custom.unwrap().value);
         assert_eq!(
@@ -1541,13 +1587,23 @@ mod tests {
     #[test]
     fn rejects_utf16_and_invalid_utf8() {
         assert!(
-            decode(&[0xFF, 0xFE, b'<', 0], 0)
+            decode(vec![0xFF, 0xFE, b'<', 0], 0)
                 .unwrap_err()
                 .message
                 .contains("UTF-16")
         );
-        let error = decode(b"<a>\n\xC3\x28</a>", 0).unwrap_err();
-        assert_eq!((error.span.line, error.span.column), (2, 1));
+        let error = decode(b"<a>\n\xC3\x28</a>".to_vec(), 0).unwrap_err();
+        assert_eq!(
+            (error.span.line, error.span.column, error.span.start),
+            (2, 1, 4)
+        );
+        // After a byte order mark, offsets count from the text that follows it.
+        let error = decode(b"\xEF\xBB\xBF<a>\n\xC3\x28</a>".to_vec(), 0).unwrap_err();
+        assert_eq!(
+            (error.span.line, error.span.column, error.span.start),
+            (2, 1, 4)
+        );
+        assert_eq!(error.message, "file is not valid UTF-8 (invalid byte 0xC3)");
     }
 
     #[test]
@@ -1555,7 +1611,7 @@ mod tests {
         let le: Vec<u8> = "<PermissionSet/>".bytes().flat_map(|b| [b, 0]).collect();
         let be: Vec<u8> = "<PermissionSet/>".bytes().flat_map(|b| [0, b]).collect();
         for bytes in [le, be] {
-            let error = decode(&bytes, 0).unwrap_err();
+            let error = decode(bytes.clone(), 0).unwrap_err();
             assert_eq!(
                 error.message,
                 "file looks like UTF-16 without a byte order mark; Salesforce metadata files must be UTF-8"
@@ -1565,12 +1621,12 @@ mod tests {
                 (1, 1 + (bytes[1] == 0) as u32)
             );
         }
-        let error = decode(b"<PermissionSet>\r\n\t<label>a\x00b</label>", 0).unwrap_err();
+        let error = decode(b"<PermissionSet>\r\n\t<label>a\x00b</label>".to_vec(), 0).unwrap_err();
         assert_eq!(error.message, "character U+0000 is not allowed in XML");
         assert_eq!((error.span.line, error.span.column), (2, 10));
-        let error = decode("<a>\u{c}</a>".as_bytes(), 0).unwrap_err();
+        let error = decode("<a>\u{c}</a>".into(), 0).unwrap_err();
         assert_eq!(error.message, "character U+000C is not allowed in XML");
-        assert!(decode(b"<a>\t\r\n</a>", 0).is_ok());
+        assert!(decode(b"<a>\t\r\n</a>".to_vec(), 0).is_ok());
     }
 
     #[test]

@@ -526,10 +526,9 @@ fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
                 .find_map(|member| {
                     let grants = &member.permissions()?.grants;
                     let entry = grants.field_permission(field).or_else(|| {
-                        grants
-                            .field_permissions
-                            .iter()
-                            .find(|entry| entry.field.value.starts_with(&prefix))
+                        grants.field_permissions.iter().find(|entry| {
+                            entry.field.value.as_bytes().starts_with(prefix.as_bytes())
+                        })
                     })?;
                     let key = entry.field.span;
                     Some(Location::new(member.component.path(key), key))
@@ -557,21 +556,21 @@ impl EntryList {
                 grants
                     .user_permissions
                     .iter()
-                    .map(|entry| (entry.name.value.as_str(), entry.span)),
+                    .map(|entry| (entry.name.value.as_bytes(), entry.span)),
                 key,
             ),
             EntryList::Objects => insertion_point(
                 grants
                     .object_permissions
                     .iter()
-                    .map(|entry| (entry.object.value.as_str(), entry.span)),
+                    .map(|entry| (entry.object.value.as_bytes(), entry.span)),
                 key,
             ),
             EntryList::Fields => insertion_point(
                 grants
                     .field_permissions
                     .iter()
-                    .map(|entry| (entry.field.value.as_str(), entry.span)),
+                    .map(|entry| (entry.field.value.as_bytes(), entry.span)),
                 key,
             ),
         }

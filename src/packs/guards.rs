@@ -426,7 +426,7 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
         for entry in &container.grants.object_permissions {
             let allowed = needs
                 .objects
-                .get(&entry.object.value)
+                .get(entry.object.value.as_str())
                 .copied()
                 .unwrap_or_default();
             // What the group's muting permission set removes is not held, so not excess.
@@ -501,13 +501,13 @@ fn read_only(scope: &Scope<'_, '_>, needs: &Needs, out: &mut Vec<Diagnostic>) {
             .field_permissions
             .iter()
             .filter(|f| {
-                member.unmuted_field(f).1 && !needs.editable_fields.contains(&f.field.value)
+                member.unmuted_field(f).1 && !needs.editable_fields.contains(f.field.value.as_str())
             })
             .collect();
         let objects_of_fields: std::collections::BTreeSet<&str> =
             editable.iter().map(|entry| entry.object()).collect();
         if let Some(first) = editable.first() {
-            let names: Vec<String> = editable.iter().map(|e| e.field.value.clone()).collect();
+            let names: Vec<String> = editable.iter().map(|e| e.field.value.to_string()).collect();
             let (element, message) = match objects_of_fields.iter().next() {
                 Some(object) if objects_of_fields.len() == 1 => (
                     format!("fieldPermissions/{object}"),
