@@ -322,6 +322,8 @@ struct Parser<'a> {
     issues: Vec<ParseIssue>,
     /// Set once the root element is known to be the metadata expected.
     in_metadata: bool,
+    /// Why the XML is not well-formed, once [`next`](Self::next) found it is not.
+    malformed: Option<ParseError>,
 }
 
 /// Root elements of the beta decomposed layout whose single entry is the root itself.
@@ -367,13 +369,21 @@ impl<'a> Parser<'a> {
             tracker: None,
             issues: Vec::new(),
             in_metadata: false,
+            malformed: None,
         }
     }
 
     /// An entry's key: `value` trimmed, as a range of the file's text when it is one (the usual
     /// case), else copied.
     fn name(&self, value: &str) -> Name {
-        let value = value.trim();
+        // A value that starts and ends with a printable ASCII character has nothing to trim.
+        let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+        let bytes = value.as_bytes();
+        let value = if printable(bytes.first()) && printable(bytes.last()) {
+            value
+        } else {
+            value.trim()
+        };
         let offset = (value.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
         if offset <= self.text.len() && value.len() <= self.text.len() - offset {
             let start = self.shared_start + offset;
@@ -475,27 +485,46 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The next event, or `None` when the XML is not well-formed, the error then being kept for
+    /// [`malformed`](Self::malformed). An `Option` of the event alone keeps the large error out of
+    /// what is moved for every event of the file.
     #[inline(always)]
-    fn next(&mut self) -> Result<(usize, Event<'a>), ParseError> {
-        let start = self.position();
+    fn next(&mut self) -> Option<Event<'a>> {
         match self.reader.read_event() {
-            Ok(event) => Ok((start, event)),
-            Err(error) => Err(self.malformed(error)),
+            Ok(event) => Some(event),
+            Err(error) => {
+                self.store_malformed(error);
+                None
+            }
         }
     }
 
     // Out of the loop that reads every event.
     #[cold]
     #[inline(never)]
-    fn malformed(&mut self, error: quick_xml::Error) -> ParseError {
+    fn store_malformed(&mut self, error: quick_xml::Error) {
         let at = self.reader.error_position() as usize;
-        self.error_at(at, format!("XML is not well-formed: {error}"))
+        self.malformed = Some(self.error_at(at, format!("XML is not well-formed: {error}")));
+    }
+
+    /// The error [`next`](Self::next) met.
+    #[cold]
+    #[inline(never)]
+    fn malformed(&mut self) -> ParseError {
+        self.malformed.take().unwrap_or_else(|| ParseError {
+            message: "XML is not well-formed".to_string(),
+            span: self.span(0, 0),
+            in_metadata: self.in_metadata,
+        })
     }
 
     /// Skips the prolog and returns the root element's name and span.
     fn read_root(&mut self) -> Result<(Vec<u8>, Span, bool), ParseError> {
         loop {
-            let (start, event) = self.next()?;
+            let start = self.position();
+            let Some(event) = self.next() else {
+                return Err(self.malformed());
+            };
             match event {
                 Event::Start(element) => {
                     let end = self.position();
@@ -541,7 +570,10 @@ impl<'a> Parser<'a> {
     /// Everything after the root element may only be whitespace, comments or processing instructions.
     fn read_epilogue(&mut self) -> Result<(), ParseError> {
         loop {
-            let (start, event) = self.next()?;
+            let start = self.position();
+            let Some(event) = self.next() else {
+                return Err(self.malformed());
+            };
             match event {
                 Event::Eof => return Ok(()),
                 Event::Text(text) if is_blank(&text) => {}
@@ -571,7 +603,10 @@ impl<'a> Parser<'a> {
         let mut scalars = Seen::default();
         let mut fields = Seen::default();
         loop {
-            let (start, event) = self.next()?;
+            let start = self.position();
+            let Some(event) = self.next() else {
+                return Err(self.malformed());
+            };
             match event {
                 Event::Start(element) => {
                     depth += 1;
@@ -672,7 +707,10 @@ impl<'a> Parser<'a> {
         let mut capture: Option<(KeptName, Mark)> = None;
         let mut value = Value::default();
         loop {
-            let (start, event) = self.next()?;
+            let start = self.position();
+            let Some(event) = self.next() else {
+                return Err(self.malformed());
+            };
             match event {
                 Event::Start(element) => {
                     depth += 1;
@@ -806,7 +844,8 @@ impl<'a> Parser<'a> {
         mark: Mark,
         end: usize,
     ) {
-        if is_list(name.bytes()) || seen.first(name) {
+        // The first occurrence is the usual case; names that may repeat are looked up only after.
+        if seen.first(name) || is_list(name.bytes()) {
             return;
         }
         let element = String::from_utf8_lossy(name.bytes());
@@ -1174,7 +1213,15 @@ fn local(name: &[u8]) -> &[u8] {
 /// other element, whose text is then not even collected.
 fn local_name(element: &BytesStart<'_>) -> Option<KeptName> {
     let qualified = element.name();
-    kept_name(local(qualified.as_ref().as_bytes()))
+    let qualified = qualified.as_ref().as_bytes();
+    // Metadata is hardly ever prefixed, and no kept name holds a colon: the whole name is tried
+    // first, and only a name that is not kept is searched for a prefix.
+    kept_name(qualified).or_else(|| {
+        let name = local(qualified);
+        (name.len() < qualified.len())
+            .then(|| kept_name(name))
+            .flatten()
+    })
 }
 
 /// Every element name whose text the model reads.
@@ -1360,6 +1407,43 @@ mod tests {
             "Account.Name"
         );
         assert!(profile.grants.field_permissions[0].readable);
+    }
+
+    #[test]
+    fn keys_are_trimmed_whether_shared_with_the_text_or_copied() {
+        let text = "<PermissionSet>\
+            <userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>\
+            <userPermissions><enabled>true</enabled><name>\n  ViewSetup\t</name></userPermissions>\
+            <userPermissions><enabled>true</enabled><name>\u{a0}RunReports\u{2003}</name></userPermissions>\
+            <userPermissions><enabled>true</enabled><name> A&amp;B </name></userPermissions>\
+            <userPermissions><enabled>true</enabled><ps:name xmlns:ps=\"urn:x\">Ps\u{e9}</ps:name></userPermissions>\
+            <userPermissions><enabled>true</enabled><name> </name></userPermissions>\
+            </PermissionSet>";
+        let parsed = parse(text, 0, Expect::Component(MetadataKind::PermissionSet)).unwrap();
+        let Body::Permissions(set) = parsed.body else {
+            panic!("expected permissions");
+        };
+        let names: Vec<&str> = set
+            .grants
+            .user_permissions
+            .iter()
+            .map(|permission| permission.name.value.as_str())
+            .collect();
+        // Unicode white space is trimmed as ASCII is; a key of white space only is no key.
+        assert_eq!(
+            names,
+            ["ApiEnabled", "ViewSetup", "RunReports", "A&B", "Ps\u{e9}"]
+        );
+        assert_eq!(
+            parsed.issues[0].message,
+            "<userPermissions> entry has no <name>; Salesforce rejects it"
+        );
+        for permission in &set.grants.user_permissions {
+            assert_eq!(
+                permission.name.value.len(),
+                permission.name.value.as_str().len()
+            );
+        }
     }
 
     #[test]
