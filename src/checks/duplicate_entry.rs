@@ -1,5 +1,7 @@
 //! `duplicate-entry`: the same permission, object, field or record type listed twice.
 
+use std::hash::Hash;
+
 use rustc_hash::FxHashMap;
 
 use super::{Context, Rule, describe, finding};
@@ -24,8 +26,9 @@ impl Rule for DuplicateEntry {
         };
         let grants = &container.grants;
         let keep = context.keep_duplicate;
-        fn key(key: &Spanned<Name>) -> (&str, Span) {
-            (key.value.as_str(), key.span)
+        // Keys compare as bytes: a profile has hundreds of thousands of them.
+        fn key(key: &Spanned<Name>) -> (&[u8], Span) {
+            (key.value.as_bytes(), key.span)
         }
         report_repeats(
             component,
@@ -118,7 +121,7 @@ fn report_repeats<'a>(
     out: &mut Vec<Diagnostic>,
     kind: &str,
     noun: &str,
-    keys: &mut dyn Iterator<Item = (&'a str, Span)>,
+    keys: &mut dyn Iterator<Item = (&'a [u8], Span)>,
     entries: &dyn Fn() -> Vec<Entry<'a>>,
 ) {
     let repeats = duplicates(keys);
@@ -130,8 +133,9 @@ fn report_repeats<'a>(
         .iter()
         .map(|entry| (entry.key.span.start, entry))
         .collect();
-    for (key, earlier, span) in repeats {
+    for (_, earlier, span) in repeats {
         let (first, repeat) = (by_key_start[&earlier.start], by_key_start[&span.start]);
+        let key = &repeat.key.value;
         let fix = repeat_fix(component, first, repeat, keep);
         out.push(
             finding(
@@ -238,10 +242,10 @@ fn repeat_fix(
 ///
 /// Salesforce writes entries sorted by key, so in retrieved files repeats are neighbours and one
 /// comparison per entry finds them; hand-edited files out of order fall back to a hash map.
-fn duplicates<'a>(
-    entries: &mut dyn Iterator<Item = (&'a str, Span)>,
-) -> Vec<(&'a str, Span, Span)> {
-    let entries: Vec<(&str, Span)> = entries.collect();
+fn duplicates<'a, K: Ord + Hash + ?Sized>(
+    entries: &mut dyn Iterator<Item = (&'a K, Span)>,
+) -> Vec<(&'a K, Span, Span)> {
+    let entries: Vec<(&K, Span)> = entries.collect();
     let mut found = Vec::new();
     // One comparison per pair of neighbours while the keys are in order.
     let mut first = 0;
@@ -262,7 +266,7 @@ fn duplicates<'a>(
         return found;
     }
     found.clear();
-    let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
+    let mut seen: FxHashMap<&K, Span> = FxHashMap::default();
     seen.reserve(entries.len());
     for (key, span) in entries {
         match seen.get(key) {

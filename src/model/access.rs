@@ -220,7 +220,7 @@ impl<'a> Access<'a> {
     /// follow the object's access, and a field whose field-level security is set on another field
     /// (an address part, a person account field) has that field's.
     pub fn field_access(&self, field: &str, catalog: &Catalog) -> (bool, bool) {
-        let object = field.split_once('.').map_or(field, |(object, _)| object);
+        let object = super::object_of(field);
         let object_access = self.object_access(object, catalog);
         if catalog.field_without_permissions(field) {
             return (

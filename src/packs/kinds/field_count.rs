@@ -52,9 +52,10 @@ impl RequirementKind for FieldCount {
             .iter()
             .filter(|(field, grant)| {
                 grant.readable
-                    && field
-                        .split_once('.')
-                        .is_some_and(|(object, _)| objects.iter().any(|o| o == object))
+                    && memchr::memchr(b'.', field.as_bytes()).is_some_and(|dot| {
+                        let object = &field.as_bytes()[..dot];
+                        objects.iter().any(|o| o.as_bytes() == object)
+                    })
             })
             .count();
         if readable > max {

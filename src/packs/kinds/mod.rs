@@ -455,7 +455,4 @@ pub(crate) fn describe_member(component: &Component) -> String {
     format!("{} {}", component.kind.noun(), component.name)
 }
 
-/// The object part of `Object.Field` or `Object.RecordType`.
-pub(crate) fn object_of(name: &str) -> &str {
-    name.split_once('.').map_or(name, |(object, _)| object)
-}
+pub(crate) use crate::model::object_of;
