@@ -270,7 +270,18 @@ enum Value<'a> {
 }
 
 impl<'a> Value<'a> {
+    #[inline]
     fn push(&mut self, piece: Cow<'a, str>) {
+        // The usual case: the element's text in one borrowed piece.
+        if let (Value::Empty, Cow::Borrowed(piece)) = (&*self, &piece) {
+            *self = Value::Borrowed(piece);
+            return;
+        }
+        self.push_more(piece);
+    }
+
+    #[cold]
+    fn push_more(&mut self, piece: Cow<'a, str>) {
         *self = match (std::mem::take(self), piece) {
             (Value::Empty, Cow::Borrowed(piece)) => Value::Borrowed(piece),
             (Value::Empty, Cow::Owned(piece)) => Value::Owned(piece),
@@ -612,14 +623,15 @@ impl<'a> Parser<'a> {
                     depth += 1;
                     if depth == 1 {
                         let mark = self.mark(start);
-                        match local_name(&element).filter(|name| is_scalar(body, name.bytes())) {
+                        // Top-level names are searched for a prefix once, for both lookups.
+                        let qualified = element.name();
+                        let name = local(qualified.as_ref().as_bytes());
+                        match kept_name(name).filter(|name| is_scalar(body, name.bytes())) {
                             Some(name) => {
                                 capture = Some((name, 1, mark));
                                 value = Value::default();
                             }
                             None => {
-                                let qualified = element.name();
-                                let name = local(qualified.as_ref().as_bytes());
                                 entry = Entry::for_element(name);
                                 entry_start = mark;
                                 fields.clear();
@@ -638,15 +650,15 @@ impl<'a> Parser<'a> {
                     if depth == 0 {
                         let mark = self.mark(start);
                         let end = self.position();
-                        match local_name(&element).filter(|name| is_scalar(body, name.bytes())) {
+                        let qualified = element.name();
+                        let name = local(qualified.as_ref().as_bytes());
+                        match kept_name(name).filter(|name| is_scalar(body, name.bytes())) {
                             Some(name) => {
                                 self.check_single(&mut scalars, name, None, mark, end);
                                 self.set_scalar(body, name.bytes(), "", mark, end);
                             }
                             None => {
-                                let qualified = element.name();
-                                let empty =
-                                    Entry::for_element(local(qualified.as_ref().as_bytes()));
+                                let empty = Entry::for_element(name);
                                 self.finish_entry(body, empty, mark, end);
                             }
                         }
