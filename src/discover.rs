@@ -747,11 +747,8 @@ fn bundle_part_plain(text: &str) -> Option<&str> {
     // character at a time.
     let last_slash = |text: &str| memchr::memrchr(b'/', text.as_bytes());
     let slash = last_slash(text)?;
+    // `bundle_part` has checked the `-meta.xml` name and that a `permissionsets` directory may hold it.
     let (dirs, file_name) = (&text[..slash], &text[slash + 1..]);
-    // Most metadata files lie in no `permissionsets` directory at all.
-    if !file_name.ends_with("-meta.xml") {
-        return None;
-    }
     // `dirs[..end]` is the candidate folder, `dirs[..start]` the directory above it.
     let mut end = dirs.len();
     let mut direct = true;
@@ -1088,7 +1085,7 @@ mod tests {
         assert_eq!(discover(&options, root).units[0].files.len(), 3);
     }
 
-    /// Plain paths are cut as text, the same as by components.
+    /// Plain paths are cut as text (after the checks on the name), the same as by components.
     #[cfg(unix)]
     #[test]
     fn bundle_parts_of_plain_paths_are_found_as_by_components() {
@@ -1110,8 +1107,10 @@ mod tests {
             "/p/permissionsets/../S/x-meta.xml",
             "/p/permissionsets/S/x.xml",
         ] {
-            let plain = bundle_part_plain(path).map(Path::new);
-            assert_eq!(plain, bundle_part_components(Path::new(path)), "{path}");
+            // As the walk asks it: the early exits, then the text.
+            assert!(crate::source::is_plain(path), "{path}");
+            let path = Path::new(path);
+            assert_eq!(bundle_part(path), bundle_part_components(path), "{path:?}");
         }
     }
 

@@ -25,7 +25,7 @@ use crate::catalog::Catalog;
 use crate::definitions::{Definitions, Presence};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::definition::FieldDefinition;
-use crate::model::{Component, FieldPermission, MetadataKind, PermissionContainer};
+use crate::model::{Component, FieldPermission, MetadataKind, PermissionContainer, split_object};
 use crate::registry::RuleId;
 use crate::source::Span;
 
@@ -123,7 +123,7 @@ pub(crate) fn defined_fields<'c>(
     definitions: &'c Definitions,
 ) -> impl Iterator<Item = (&'c FieldPermission, &'c FieldDefinition)> {
     entries.filter_map(|entry| {
-        let (object, field) = entry.field.value.split_once('.')?;
+        let (object, field) = split_object(&entry.field.value)?;
         match definitions.field(object, field) {
             Presence::Defined(definition) => Some((entry, definition)),
             _ => None,

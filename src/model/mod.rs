@@ -395,10 +395,15 @@ impl Grants {
     }
 }
 
-/// The object part of `Object.Field` (or `Object.RecordType`): all of `name` without a dot. A byte
-/// search, as this runs for every field entry.
+/// `Object.Field` (or `Object.RecordType`) cut at its first dot; `None` without one. A byte
+/// search, as this runs for every field entry an integration user holds.
+pub fn split_object(name: &str) -> Option<(&str, &str)> {
+    memchr::memchr(b'.', name.as_bytes()).map(|dot| (&name[..dot], &name[dot + 1..]))
+}
+
+/// The object part of `Object.Field` (or `Object.RecordType`): all of `name` without a dot.
 pub fn object_of(name: &str) -> &str {
-    memchr::memchr(b'.', name.as_bytes()).map_or(name, |dot| &name[..dot])
+    split_object(name).map_or(name, |(object, _)| object)
 }
 
 /// Where an entry with `key` belongs among `entries` (each with its key and span), which Salesforce
@@ -542,6 +547,20 @@ impl Component {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_cut_at_their_first_dot() {
+        assert_eq!(split_object("Account.Name"), Some(("Account", "Name")));
+        assert_eq!(
+            split_object("Ns__X__c.Ns__Y__c.z"),
+            Some(("Ns__X__c", "Ns__Y__c.z"))
+        );
+        assert_eq!(split_object("Caf\u{e9}.F"), Some(("Caf\u{e9}", "F")));
+        assert_eq!(split_object("Account"), None);
+        assert_eq!(object_of("Account.Name"), "Account");
+        assert_eq!(object_of("Account"), "Account");
+        assert_eq!(object_of(".x"), "");
+    }
 
     #[test]
     fn object_flags_are_read_back_from_their_element_names() {

@@ -40,6 +40,12 @@ pub struct ParseError {
     pub in_metadata: bool,
 }
 
+impl From<Box<ParseError>> for ParseError {
+    fn from(error: Box<ParseError>) -> ParseError {
+        *error
+    }
+}
+
 /// A problem inside an otherwise usable file.
 pub type ParseIssue = ParseError;
 
@@ -333,8 +339,6 @@ struct Parser<'a> {
     issues: Vec<ParseIssue>,
     /// Set once the root element is known to be the metadata expected.
     in_metadata: bool,
-    /// Why the XML is not well-formed, once [`next`](Self::next) found it is not.
-    malformed: Option<ParseError>,
 }
 
 /// Root elements of the beta decomposed layout whose single entry is the root itself.
@@ -380,7 +384,6 @@ impl<'a> Parser<'a> {
             tracker: None,
             issues: Vec::new(),
             in_metadata: false,
-            malformed: None,
         }
     }
 
@@ -496,46 +499,28 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// The next event, or `None` when the XML is not well-formed, the error then being kept for
-    /// [`malformed`](Self::malformed). An `Option` of the event alone keeps the large error out of
-    /// what is moved for every event of the file.
+    /// The next event. The error is boxed (it is met once, at most) so that what is moved for
+    /// every event of the file stays the size of the event.
     #[inline(always)]
-    fn next(&mut self) -> Option<Event<'a>> {
-        match self.reader.read_event() {
-            Ok(event) => Some(event),
-            Err(error) => {
-                self.store_malformed(error);
-                None
-            }
-        }
+    fn next(&mut self) -> Result<Event<'a>, Box<ParseError>> {
+        self.reader
+            .read_event()
+            .map_err(|error| self.malformed(error))
     }
 
     // Out of the loop that reads every event.
     #[cold]
     #[inline(never)]
-    fn store_malformed(&mut self, error: quick_xml::Error) {
+    fn malformed(&mut self, error: quick_xml::Error) -> Box<ParseError> {
         let at = self.reader.error_position() as usize;
-        self.malformed = Some(self.error_at(at, format!("XML is not well-formed: {error}")));
-    }
-
-    /// The error [`next`](Self::next) met.
-    #[cold]
-    #[inline(never)]
-    fn malformed(&mut self) -> ParseError {
-        self.malformed.take().unwrap_or_else(|| ParseError {
-            message: "XML is not well-formed".to_string(),
-            span: self.span(0, 0),
-            in_metadata: self.in_metadata,
-        })
+        Box::new(self.error_at(at, format!("XML is not well-formed: {error}")))
     }
 
     /// Skips the prolog and returns the root element's name and span.
     fn read_root(&mut self) -> Result<(Vec<u8>, Span, bool), ParseError> {
         loop {
             let start = self.position();
-            let Some(event) = self.next() else {
-                return Err(self.malformed());
-            };
+            let event = self.next()?;
             match event {
                 Event::Start(element) => {
                     let end = self.position();
@@ -582,9 +567,7 @@ impl<'a> Parser<'a> {
     fn read_epilogue(&mut self) -> Result<(), ParseError> {
         loop {
             let start = self.position();
-            let Some(event) = self.next() else {
-                return Err(self.malformed());
-            };
+            let event = self.next()?;
             match event {
                 Event::Eof => return Ok(()),
                 Event::Text(text) if is_blank(&text) => {}
@@ -615,9 +598,7 @@ impl<'a> Parser<'a> {
         let mut fields = Seen::default();
         loop {
             let start = self.position();
-            let Some(event) = self.next() else {
-                return Err(self.malformed());
-            };
+            let event = self.next()?;
             match event {
                 Event::Start(element) => {
                     depth += 1;
@@ -720,9 +701,7 @@ impl<'a> Parser<'a> {
         let mut value = Value::default();
         loop {
             let start = self.position();
-            let Some(event) = self.next() else {
-                return Err(self.malformed());
-            };
+            let event = self.next()?;
             match event {
                 Event::Start(element) => {
                     depth += 1;

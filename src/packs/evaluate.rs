@@ -518,7 +518,7 @@ fn locate(scope: &Scope<'_, '_>, target: &Target) -> Location {
             object_entry(object).unwrap_or_else(|| insertion(object, EntryList::Objects))
         }
         Target::Field(field) => {
-            let object = super::kinds::object_of(field);
+            let object = crate::model::object_of(field);
             let prefix = format!("{object}.");
             user.members
                 .iter()

@@ -5,12 +5,11 @@ use toml::Spanned;
 use toml::de::DeValue;
 
 use super::{
-    Checks, Evaluation, Gap, KindDoc, Needs, RequirementKind, Scope, Target, list, object_of,
-    params,
+    Checks, Evaluation, Gap, KindDoc, Needs, RequirementKind, Scope, Target, list, params,
 };
 use super::{Grant, Remedy};
 use crate::model::access::Access;
-use crate::model::{ObjectAccess, ObjectFlag};
+use crate::model::{ObjectAccess, ObjectFlag, object_of};
 use crate::packs::file::{PackError, Requirement};
 use crate::registry::RuleId;
 

@@ -7,6 +7,7 @@ use toml::de::DeValue;
 
 use super::{Checks, Evaluation, Gap, KindDoc, RequirementKind, Scope, Target, list, params};
 use crate::model::access::Access;
+use crate::model::split_object;
 use crate::packs::file::{PackError, Requirement};
 use crate::registry::RuleId;
 
@@ -52,10 +53,8 @@ impl RequirementKind for FieldCount {
             .iter()
             .filter(|(field, grant)| {
                 grant.readable
-                    && memchr::memchr(b'.', field.as_bytes()).is_some_and(|dot| {
-                        let object = &field.as_bytes()[..dot];
-                        objects.iter().any(|o| o.as_bytes() == object)
-                    })
+                    && split_object(field)
+                        .is_some_and(|(object, _)| objects.iter().any(|o| o == object))
             })
             .count();
         if readable > max {

@@ -454,5 +454,3 @@ pub(crate) fn permission_names<'p>(
 pub(crate) fn describe_member(component: &Component) -> String {
     format!("{} {}", component.kind.noun(), component.name)
 }
-
-pub(crate) use crate::model::object_of;

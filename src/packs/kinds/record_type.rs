@@ -6,12 +6,11 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::{
-    Checks, Evaluation, Gap, KindDoc, RequirementKind, Scope, Target, list, object_of, params,
-};
+use super::{Checks, Evaluation, Gap, KindDoc, RequirementKind, Scope, Target, list, params};
 use super::{Grant, Remedy};
 use crate::diagnostic::{Location, Severity};
 use crate::model::access::Access;
+use crate::model::object_of;
 use crate::packs::file::{PackError, Requirement};
 use crate::registry::RuleId;
 
